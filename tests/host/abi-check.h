@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pvbatch host test: the table format shared by abi-check.c and the
+ * tables tests/host/abi-gen.py generates (abi-ours.c, abi-ref.c).
+ * Deliberately includes nothing, so abi-ours.c can be built freestanding.
+ */
+#ifndef PVB_ABI_CHECK_H
+#define PVB_ABI_CHECK_H
+
+enum abi_kind {
+    K_VALUE,    /* value of a constant or sample expression */
+    K_CTYPE,    /* sizeof(type) * 2 + is_signed, of a constant's type */
+    K_SIZE,     /* sizeof */
+    K_ALIGN,    /* alignment */
+    K_OFFSET,   /* offsetof */
+    K_SIGNED,   /* 1 if the (element) type is signed */
+};
+
+struct abi_item {
+    enum abi_kind kind;
+    const char *name;
+    unsigned long long value;
+};
+
+#endif /* PVB_ABI_CHECK_H */
