@@ -1,0 +1,280 @@
+#!/usr/bin/env bash
+# test/xl/run-xl.sh - boot the guest as a PV domU through stock xl, under QEMU.
+#
+# Usage:
+#   test/xl/run-xl.sh --outdir DIR [--vcpus N] [--memory MB] [--timeout S]
+#                     [--trace] [--kernel ELF] [--ramdisk FILE]
+#                     [-- GUEST-CMDLINE words...]
+#
+# QEMU (TCG) runs Xen (build/cache/xen.elf) with Debian's Linux as PV dom0
+# and an initramfs holding the toolstack (test/xl/mkinitramfs.sh).  dom0's
+# /init (test/xl/dom0-init) runs
+#     xl create test/xen-guest-config.cfg kernel=... extra=... vcpus=...
+# waits for the domain to end, and writes its findings to a raw disk that
+# this script unpacks afterwards.  Results in DIR:
+#   guest-console.log  the domU's console output, verbatim
+#   ending             "<poweroff|crash|reboot|timeout|refused|error> reason"
+#   serial.log         Xen's and dom0's serial console
+#   xl.log             xl's log for the domain
+#   dom0/              dom0-side extras (xl create output, xl dmesg, dmesg,
+#                      xl info, the domain's last xl list -l)
+# With --trace, xentrace records the domain's whole life, and on the host
+# build/trace/xenalyze.txt (xenalyze --summary), build/trace/report.txt and
+# DIR/trace-verdict ("match"/"mismatch", by tools/trace-report) are written.
+#
+# Exit status: 0 when the run reached a verdict about the domain (ending
+# poweroff, crash, reboot, or refused by xl create: see DIR/ending, and
+# DIR/trace-verdict for --trace); 1 when it did not (infrastructure failure,
+# or the guest still running at the deadline: ending "timeout"), with a
+# one-line reason on stderr; 2 for a usage error.  QEMU never outlives the
+# script.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+
+outdir= vcpus=2 memory=64 timeout=120 trace=0
+kernel=build/pvbatch.elf ramdisk=
+usage() { sed -n '4,7p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+while [ $# -gt 0 ]; do
+	case $1 in
+	--outdir) outdir=${2:?}; shift 2 ;;
+	--vcpus) vcpus=${2:?}; shift 2 ;;
+	--memory) memory=${2:?}; shift 2 ;;
+	--timeout) timeout=${2:?}; shift 2 ;;
+	--kernel) kernel=${2:?}; shift 2 ;;
+	--ramdisk) ramdisk=${2:?}; shift 2 ;;
+	--trace) trace=1; shift ;;
+	--) shift; break ;;
+	-h|--help) usage ;;
+	*) echo "run-xl.sh: unknown option '$1'" >&2; usage ;;
+	esac
+done
+[ -n "$outdir" ] || usage
+for n in "$vcpus" "$memory" "$timeout"; do
+	case $n in ''|*[!0-9]*) echo "run-xl.sh: '$n' is not a number" >&2; exit 2 ;; esac
+done
+extra="$*"
+case $extra in
+*[\"\\]*|*$'\n'*) echo "run-xl.sh: guest command line must not hold quotes, backslashes or newlines" >&2; exit 2 ;;
+esac
+
+T0=$EPOCHREALTIME
+elapsed() { awk -v a="$T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
+say() { printf '[%5ss] %s\n' "$(elapsed)" "$*"; }
+
+mkdir -p "$outdir"
+outdir=$(cd "$outdir" && pwd)
+work=$outdir/.xl
+rm -rf "$work"
+mkdir -p "$work"
+rm -f "$outdir"/{guest-console.log,ending,serial.log,xl.log,trace-verdict}
+rm -rf "$outdir/dom0"
+
+QEMU_PID=
+cleanup() {
+	if [ -n "$QEMU_PID" ] && kill -0 "$QEMU_PID" 2>/dev/null; then
+		kill "$QEMU_PID" 2>/dev/null || :
+		sleep 0.2
+		kill -9 "$QEMU_PID" 2>/dev/null || :
+	fi
+	QEMU_PID=
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM
+
+# fail KIND REASON: record the ending (unless dom0 already did) and give up.
+fail() {
+	local kind=$1; shift
+	[ -s "$outdir/ending" ] || echo "$kind $*" > "$outdir/ending"
+	say "FAILED: $kind $*"
+	echo "run-xl.sh: $kind: $*" >&2
+	exit 1
+}
+
+# --- deps ---------------------------------------------------------------
+test/deps.sh --xen --dom0 > "$work/deps.log" 2>&1 ||
+	fail error "test/deps.sh failed: $(tail -n 1 "$work/deps.log")"
+[ -f "$kernel" ] || fail error "guest kernel $kernel not found (run make?)"
+[ -z "$ramdisk" ] || [ -f "$ramdisk" ] || fail error "ramdisk $ramdisk not found"
+say "deps"
+
+# --- initramfs and dom0 kernel ------------------------------------------
+mkdir -p build/xl
+test/xl/mkinitramfs.sh build/xl/dom0.cpio > "$work/mkinitramfs.log" 2>&1 ||
+	fail error "initramfs build failed: $(tail -n 1 "$work/mkinitramfs.log")"
+
+# Xen would decompress dom0's bzImage (XZ) under TCG, which takes seconds;
+# give it the ELF vmlinux from inside it instead, extracted once here.
+kpkg=$(cat build/cache/linux-pkg)
+kver=${kpkg#linux-image-}
+vmlinuz=build/cache/root/boot/vmlinuz-$kver
+vmlinux=build/xl/vmlinux-$kver
+if [ ! -s "$vmlinux" ] || [ "$vmlinux" -ot "$vmlinuz" ]; then
+	size=$(python3 - "$vmlinuz" "$vmlinux.xz" <<'EOF'
+import struct, sys
+d = open(sys.argv[1], 'rb').read()
+if d[0x202:0x206] != b'HdrS':
+    sys.exit('not a bzImage')
+setup = (d[0x1f1] or 4) + 1
+off, length = struct.unpack_from('<II', d, 0x248)   # payload_offset/length
+start = setup * 512 + off
+# The payload is an .xz stream followed by the 4-byte uncompressed size.
+payload = d[start:start + length]
+open(sys.argv[2], 'wb').write(payload[:-4])
+print(struct.unpack('<I', payload[-4:])[0])
+EOF
+) || fail error "cannot find the payload in $vmlinuz"
+	xz -dc "$vmlinux.xz" > "$vmlinux.tmp" 2>/dev/null &&
+		[ "$(stat -c %s "$vmlinux.tmp")" = "$size" ] ||
+		fail error "cannot decompress the dom0 kernel payload"
+	rm -f "$vmlinux.xz"
+	mv "$vmlinux.tmp" "$vmlinux"
+fi
+
+# Per-run part of the initramfs: the guest, the config, the parameters.
+# The kernel unpacks concatenated cpio archives in turn.
+run=$work/run
+mkdir -p "$run/pvbatch/test" "$run/pvbatch/build" "$run/pvrun"
+cp test/xen-guest-config.cfg "$run/pvbatch/test/"
+cp "$kernel" "$run/pvbatch/build/$(basename "$kernel")"
+guest_ramdisk=
+if [ -n "$ramdisk" ]; then
+	cp "$ramdisk" "$run/pvbatch/build/$(basename "$ramdisk")"
+	guest_ramdisk=build/$(basename "$ramdisk")
+fi
+# dom0 gives up on the guest this many seconds into its own uptime, which
+# leaves time to export the results before the host's hard timeout.
+start_s=$(elapsed)
+deadline=$(awk -v t="$timeout" -v s="$start_s" 'BEGIN { d = int(t - s - 12); print (d < 10 ? 10 : d) }')
+cat > "$run/pvrun/run.conf" <<EOF
+GUEST_KERNEL="build/$(basename "$kernel")"
+GUEST_RAMDISK="$guest_ramdisk"
+GUEST_EXTRA="$extra"
+GUEST_VCPUS=$vcpus
+GUEST_MEMORY=$memory
+GUEST_DEADLINE=$deadline
+TRACE=$trace
+EOF
+(cd "$run" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) > "$work/run.cpio"
+cat build/xl/dom0.cpio "$work/run.cpio" > "$work/initrd.cpio"
+say "initramfs"
+
+# --- boot -----------------------------------------------------------------
+disk=$work/export.img
+truncate -s 1G "$disk"
+dom0_mem=512
+qemu_mem=$((dom0_mem + memory + 256))
+xen_args="console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all"
+xen_args="$xen_args console_timestamps=boot dom0_mem=${dom0_mem}M,max:${dom0_mem}M"
+xen_args="$xen_args dom0_max_vcpus=1"
+dom0_args="console=hvc0 earlyprintk=xen quiet"
+case "$vmlinux$work" in
+*,*|*' '*) fail error "paths must not contain commas or spaces: $work" ;;
+esac
+
+serial=$outdir/serial.log
+: > "$serial"
+qemu-system-x86_64 -nodefaults -machine pc -cpu qemu64 -smp 2 -m "$qemu_mem" \
+	-no-reboot -display none -monitor none -serial "file:$serial" \
+	-kernel build/cache/xen.elf -append "$xen_args" \
+	-initrd "$top/$vmlinux $dom0_args,$work/initrd.cpio" \
+	-drive "file=$disk,format=raw,if=virtio,cache=unsafe" \
+	> "$work/qemu.log" 2>&1 &
+QEMU_PID=$!
+
+# Follow the serial log: Xen's handover to dom0, then dom0's XLRUN lines.
+xen_up=0 seen=0 hard_timeout=0
+while :; do
+	if [ $xen_up = 0 ] && grep -aq 'Serial input to DOM0' "$serial"; then
+		xen_up=1
+		say "Xen up"
+	fi
+	mapfile -t marks < <(grep -a -o 'XLRUN .*' "$serial" | tr -d '\r')
+	while [ $seen -lt ${#marks[@]} ]; do
+		set -- ${marks[$seen]}
+		seen=$((seen + 1))
+		phase=$3; shift 3
+		case $phase in
+		dom0-up) say "dom0 up (toolstack ready)" ;;
+		xl-create) say "xl create" ;;
+		guest-running) say "guest running (${1:-})" ;;
+		guest-ended) say "guest ended: $*" ;;
+		exported) say "results exported" ;;
+		*) say "dom0: $phase $*" ;;
+		esac
+	done
+	kill -0 "$QEMU_PID" 2>/dev/null || break
+	if awk -v e="$(elapsed)" -v t="$timeout" 'BEGIN { exit !(e >= t) }'; then
+		hard_timeout=1
+		break
+	fi
+	sleep 0.1
+done
+if [ $hard_timeout = 1 ]; then
+	cleanup
+	fail timeout "no result from dom0 within ${timeout}s (see $serial)"
+fi
+wait "$QEMU_PID" || :
+QEMU_PID=
+
+# --- results --------------------------------------------------------------
+res=$work/out
+mkdir -p "$res"
+if ! tar -xf "$disk" -C "$res" 2>/dev/null || [ ! -s "$res/ending" ]; then
+	why=$(grep -a -o 'XLRUN [0-9.]* failed .*' "$serial" | tail -n 1 | cut -d' ' -f4-)
+	[ -n "$why" ] || why=$(grep -a -m 1 -E 'Panic on CPU|Kernel panic|Could not construct' "$serial" || :)
+	fail error "dom0 returned no results${why:+: $why} (see $serial)"
+fi
+rm -f "$disk"
+cp "$res/ending" "$outdir/ending"
+cp "$res/guest-console.log" "$outdir/guest-console.log" 2>/dev/null || : > "$outdir/guest-console.log"
+cp "$res/xl.log" "$outdir/xl.log" 2>/dev/null || : > "$outdir/xl.log"
+mkdir -p "$outdir/dom0"
+for f in xl-create.log xen-dmesg.log dom0-dmesg.log xl-info.txt xl-list.json \
+	 xen-init-dom0.log xenstored.log xentrace.log domid; do
+	[ -e "$res/$f" ] && cp "$res/$f" "$outdir/dom0/"
+done
+ending=$(cat "$outdir/ending")
+
+# --- trace ------------------------------------------------------------------
+if [ $trace = 1 ] && [ -s "$res/trace.bin" ]; then
+	tdir=build/trace
+	mkdir -p "$tdir"
+	mv "$res/trace.bin" "$tdir/trace.bin"
+	mhz=$(awk -F: '/^cpu_mhz/ { gsub(/ /, "", $2); print $2 }' "$outdir/dom0/xl-info.txt" 2>/dev/null)
+	[ -n "$mhz" ] || mhz=$(grep -a -o 'Detected [0-9.]* MHz' "$serial" | head -n 1 | awk '{ print $2 }')
+	[ -n "$mhz" ] || fail error "cannot tell Xen's CPU frequency for xenalyze"
+	xenalyze=build/cache/root/usr/bin/xenalyze
+	"$xenalyze" --cpu-hz="${mhz}M" --summary "$tdir/trace.bin" \
+		> "$tdir/xenalyze.txt" 2> "$tdir/xenalyze.err" ||
+		fail error "xenalyze --summary failed: $(tail -n 1 "$tdir/xenalyze.err")"
+	domid=$(cat "$outdir/dom0/domid" 2>/dev/null || echo)
+	[ -n "$domid" ] || fail error "no domid recorded for the guest"
+	# Per-record dump, kept to the guest's hypercall lines (and any lost
+	# records): the only place xenalyze shows how many requests each
+	# mmu_update/mmuext_op carried, and which records are continuations.
+	"$xenalyze" --cpu-hz="${mhz}M" --dump-all "$tdir/trace.bin" 2> /dev/null |
+		grep -a -E " d${domid}v[0-9]+ +hypercall |lost_records" \
+		> "$tdir/xenalyze-hypercalls.txt" || :
+	tools/trace-report --xenalyze "$tdir/xenalyze.txt" \
+		--dump "$tdir/xenalyze-hypercalls.txt" \
+		--console "$outdir/guest-console.log" --domid "$domid" \
+		--out "$tdir/report.txt" --verdict "$outdir/trace-verdict" \
+		> "$work/trace-report.log" 2>&1 || :
+	verdict=$(cat "$outdir/trace-verdict" 2>/dev/null || echo mismatch)
+	say "trace summarised: $verdict ($tdir/report.txt)"
+elif [ $trace = 1 ]; then
+	echo "mismatch" > "$outdir/trace-verdict"
+	say "trace: no trace came back from dom0 (verdict: mismatch)"
+fi
+
+case $ending in
+poweroff*|crash*|reboot*|refused*)
+	say "done: $ending"
+	exit 0 ;;
+*)
+	say "done: $ending"
+	echo "run-xl.sh: ${ending}" >&2
+	exit 1 ;;
+esac
