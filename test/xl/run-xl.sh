@@ -163,7 +163,10 @@ say "initramfs"
 # --- boot -----------------------------------------------------------------
 disk=$work/export.img
 truncate -s 1G "$disk"
-dom0_mem=512
+# dom0 holds the initramfs twice while unpacking it (and the trace): keep
+# it small for speed, but big enough for a large guest kernel.
+run_mb=$(( $(stat -c %s "$work/run.cpio") / 1048576 ))
+dom0_mem=$(( 256 + 3 * run_mb ))
 qemu_mem=$((dom0_mem + memory + 256))
 xen_args="console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all"
 xen_args="$xen_args console_timestamps=boot dom0_mem=${dom0_mem}M,max:${dom0_mem}M"
@@ -222,7 +225,7 @@ QEMU_PID=
 res=$work/out
 mkdir -p "$res"
 if ! tar -xf "$disk" -C "$res" 2>/dev/null || [ ! -s "$res/ending" ]; then
-	why=$(grep -a -o 'XLRUN [0-9.]* failed .*' "$serial" | tail -n 1 | cut -d' ' -f4-)
+	why=$(grep -a -o 'XLRUN [0-9.]* failed .*' "$serial" | tail -n 1 | cut -d' ' -f4- || :)
 	[ -n "$why" ] || why=$(grep -a -m 1 -E 'Panic on CPU|Kernel panic|Could not construct' "$serial" || :)
 	fail error "dom0 returned no results${why:+: $why} (see $serial)"
 fi
@@ -242,8 +245,8 @@ if [ $trace = 1 ] && [ -s "$res/trace.bin" ]; then
 	tdir=build/trace
 	mkdir -p "$tdir"
 	mv "$res/trace.bin" "$tdir/trace.bin"
-	mhz=$(awk -F: '/^cpu_mhz/ { gsub(/ /, "", $2); print $2 }' "$outdir/dom0/xl-info.txt" 2>/dev/null)
-	[ -n "$mhz" ] || mhz=$(grep -a -o 'Detected [0-9.]* MHz' "$serial" | head -n 1 | awk '{ print $2 }')
+	mhz=$(awk -F: '/^cpu_mhz/ { gsub(/ /, "", $2); print $2 }' "$outdir/dom0/xl-info.txt" 2>/dev/null || :)
+	[ -n "$mhz" ] || mhz=$(grep -a -o 'Detected [0-9.]* MHz' "$serial" | head -n 1 | awk '{ print $2 }' || :)
 	[ -n "$mhz" ] || fail error "cannot tell Xen's CPU frequency for xenalyze"
 	xenalyze=build/cache/root/usr/bin/xenalyze
 	"$xenalyze" --cpu-hz="${mhz}M" --summary "$tdir/trace.bin" \
