@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-vCPU hypercall accounting: calls by hypercall number (multicall
+ * sub-calls included), requests carried by mmu_update / mmuext_op, and
+ * pte writes that Xen had to trap and emulate.  Plain per-vCPU counters,
+ * summed when read, so the hot path takes no lock and no atomic.
+ */
+#ifndef _ASM_X86_HCSTAT_H
+#define _ASM_X86_HCSTAT_H
+
+#include <linux/types.h>
+
+#define HCSTAT_NR	64
+
+struct hcstat {
+	u64 calls[HCSTAT_NR];
+	u64 requests[HCSTAT_NR];	/* mmu_update / mmuext_op only */
+	u64 ptwr;			/* emulated pte writes */
+};
+
+struct hcstat *this_hcstat(void);
+
+static inline void hcstat_call(unsigned int nr)
+{
+	this_hcstat()->calls[nr & (HCSTAT_NR - 1)]++;
+}
+
+static inline void hcstat_requests(unsigned int nr, unsigned int count)
+{
+	this_hcstat()->requests[nr & (HCSTAT_NR - 1)] += count;
+}
+
+static inline void hcstat_ptwr(void)
+{
+	this_hcstat()->ptwr++;
+}
+
+/* Sum over every vCPU into *out. */
+void hcstat_sum(struct hcstat *out);
+/* Print the HCSTAT block that tools/trace-report reconciles. */
+void hcstat_print(void);
+
+#endif

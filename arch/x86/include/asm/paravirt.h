@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The paravirt MMU ops table: the one seam between generic mm code and
+ * the Xen backend.  mm/ calls only the wrappers below; which functions
+ * stand behind them is decided by the backend (arch/x86/xen/mmu.c), and
+ * the pte transaction pair can be switched at run time so that every
+ * backend runs in one boot.
+ */
+#ifndef _ASM_X86_PARAVIRT_H
+#define _ASM_X86_PARAVIRT_H
+
+#include <linux/types.h>
+#include <asm/pgtable.h>
+
+struct pv_mmu_ops {
+	const char *name;		/* the transaction backend in use */
+
+	/* Single-entry operations. */
+	pte_t (*ptep_get)(pte_t *ptep);
+	void (*set_pte_at)(unsigned long addr, pte_t *ptep, pte_t pte);
+	pte_t (*ptep_get_and_clear)(unsigned long addr, pte_t *ptep);
+
+	/*
+	 * The protection-change transaction: start returns the entry to
+	 * modify, commit writes the new one.  Exactly paired, on one vCPU.
+	 */
+	pte_t (*ptep_modify_prot_start)(unsigned long addr, pte_t *ptep);
+	void (*ptep_modify_prot_commit)(unsigned long addr, pte_t *ptep,
+					pte_t old, pte_t pte);
+
+	/* Lazy MMU mode: updates may be deferred until leave. */
+	void (*enter_lazy_mmu)(void);
+	int (*leave_lazy_mmu)(void);	/* <0 if a deferred update failed */
+
+	/* Flush [start, end) from every vCPU's TLB. */
+	void (*flush_tlb_range)(unsigned long start, unsigned long end);
+};
+
+extern struct pv_mmu_ops pv_mmu_ops;
+
+/* Select the transaction backend by name; -EINVAL if unknown/unsupported. */
+int pv_mmu_select(const char *name);
+
+static inline pte_t ptep_get(pte_t *ptep)
+{
+	return pv_mmu_ops.ptep_get(ptep);
+}
+
+static inline void set_pte_at(unsigned long addr, pte_t *ptep, pte_t pte)
+{
+	pv_mmu_ops.set_pte_at(addr, ptep, pte);
+}
+
+static inline pte_t ptep_get_and_clear(unsigned long addr, pte_t *ptep)
+{
+	return pv_mmu_ops.ptep_get_and_clear(addr, ptep);
+}
+
+static inline pte_t ptep_modify_prot_start(unsigned long addr, pte_t *ptep)
+{
+	return pv_mmu_ops.ptep_modify_prot_start(addr, ptep);
+}
+
+static inline void ptep_modify_prot_commit(unsigned long addr, pte_t *ptep,
+					   pte_t old, pte_t pte)
+{
+	pv_mmu_ops.ptep_modify_prot_commit(addr, ptep, old, pte);
+}
+
+static inline void arch_enter_lazy_mmu_mode(void)
+{
+	pv_mmu_ops.enter_lazy_mmu();
+}
+
+static inline int arch_leave_lazy_mmu_mode(void)
+{
+	return pv_mmu_ops.leave_lazy_mmu();
+}
+
+static inline void flush_tlb_range(unsigned long start, unsigned long end)
+{
+	pv_mmu_ops.flush_tlb_range(start, end);
+}
+
+#endif

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Building page tables under Xen: walking the tables Xen built, adding
+ * L1/L2 tables of our own, and the kernel virtual area where test regions
+ * are mapped.
+ *
+ * Layout of the top gigabyte (L4 slot 511, L3 slot 511), which Xen leaves
+ * empty: one L2 of ours; its first 2 MiB (the "ptmap") map every page-table
+ * page we create, read-only, so their entries can be read; the rest is the
+ * area regions are mapped into.
+ */
+#ifndef _ASM_X86_PGALLOC_H
+#define _ASM_X86_PGALLOC_H
+
+#include <linux/types.h>
+#include <asm/pgtable.h>
+
+#define XEN_AREA_START		0xffffffffc0000000UL
+#define PTMAP_START		XEN_AREA_START
+#define PTMAP_SLOTS		PTRS_PER_PTE
+#define VMAP_START		(XEN_AREA_START + PMD_SIZE)
+#define VMAP_END		0xfffffffffff00000UL
+
+/* Pfns [0, xen_initial_map_pfns) are mapped by Xen at __START_KERNEL_map. */
+extern unsigned long xen_initial_map_pfns;
+
+void xen_pgtable_init(void);
+/* The L1 entry mapping va, or NULL if no L1 table covers it. */
+pte_t *lookup_pte(unsigned long va);
+/* Make sure an L1 table covers va (va inside the vmap area). */
+int vmap_populate_l1(unsigned long va);
+/* Issue one pte write at once (MMU_NORMAL_PT_UPDATE), for setup paths. */
+int set_pte_now(pte_t *ptep, pte_t pte);
+/* Machine address of a page-table entry (fast for ptmap-mapped tables). */
+u64 ptep_to_machine(const pte_t *ptep);
+/* Number of page-table pages created so far. */
+unsigned int ptmap_pages_used(void);
+
+#endif

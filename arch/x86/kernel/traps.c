@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Exceptions.  A test may install a per-vCPU fault hook (to wait out a
+ * pte held non-present, or to expect a write fault); kernel code may
+ * mark an instruction as allowed to fault (extable).  Anything else is
+ * a bug: report it and crash the domain.
+ */
+#include <linux/kernel.h>
+#include <asm/ptrace.h>
+#include <asm/extable.h>
+#include <asm/smp.h>
+#include <asm/traps.h>
+#include <asm/xen/hypervisor.h>
+#include <asm/xen/hypercall.h>
+
+BUILD_BUG_ON(__HYPERVISOR_iret != 23);	/* entry_64.S hard-codes it */
+
+#define T(vec, name) extern char xen_trap_##vec[];
+#define TRAPS								\
+	T(0, "divide error") T(1, "debug") T(3, "breakpoint")		\
+	T(4, "overflow") T(5, "bound range") T(6, "invalid opcode")	\
+	T(7, "device not available") T(8, "double fault")		\
+	T(10, "invalid TSS") T(11, "segment not present")		\
+	T(12, "stack fault") T(13, "general protection")		\
+	T(14, "page fault") T(16, "x87 error") T(17, "alignment check")	\
+	T(18, "machine check") T(19, "SIMD error")
+TRAPS
+#undef T
+
+static struct trap_info trap_table[] = {
+#define T(vec, name) { vec, 0, FLAT_KERNEL_CS, (unsigned long)xen_trap_##vec },
+	TRAPS
+#undef T
+	{ 0, 0, 0, 0 }
+};
+
+static const char *trap_name(unsigned int vec)
+{
+	switch (vec) {
+#define T(v, name) case v: return name;
+	TRAPS
+#undef T
+	}
+	return "unknown";
+}
+
+const struct trap_info *xen_trap_table(void)
+{
+	return trap_table;
+}
+
+void xen_traps_init(void)
+{
+	int rc = HYPERVISOR_set_trap_table(trap_table);
+
+	if (rc)
+		panic("set_trap_table: %d", rc);
+}
+
+extern const struct exception_table_entry __start_ex_table[], __stop_ex_table[];
+
+bool fixup_exception(struct pt_regs *regs)
+{
+	const struct exception_table_entry *e;
+
+	for (e = __start_ex_table; e < __stop_ex_table; e++) {
+		if (e->insn == regs->rip) {
+			regs->rip = e->fixup;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void show_regs(const struct pt_regs *r)
+{
+	printk("  rip %016lx  rsp %016lx  rflags %08lx  cs %lx\n",
+	       r->rip, r->rsp, r->rflags, r->cs & 0xffff);
+	printk("  rax %016lx  rbx %016lx  rcx %016lx  rdx %016lx\n",
+	       r->rax, r->rbx, r->rcx, r->rdx);
+	printk("  rsi %016lx  rdi %016lx  rbp %016lx  r8  %016lx\n",
+	       r->rsi, r->rdi, r->rbp, r->r8);
+	printk("  r9  %016lx  r10 %016lx  r11 %016lx  r12 %016lx\n",
+	       r->r9, r->r10, r->r11, r->r12);
+}
+
+unsigned long read_cr2(void)
+{
+	return HYPERVISOR_shared_info->vcpu_info[smp_processor_id()].arch.cr2;
+}
+
+void do_trap(struct pt_regs *regs)
+{
+	struct cpu_data *c = this_cpu();
+	unsigned long cr2 = 0;
+
+	c->fault_depth++;
+	if (regs->vector == 14) {
+		cr2 = read_cr2();
+		if (c->fault_hook && c->fault_hook(regs, cr2)) {
+			c->faults++;
+			goto out;
+		}
+	}
+	if (fixup_exception(regs)) {
+		c->faults++;
+		goto out;
+	}
+	printk("\nvCPU %u: unhandled %s (vector %lu), error code %#lx",
+	       c->cpu, trap_name(regs->vector), regs->vector, regs->error_code);
+	if (regs->vector == 14)
+		printk(", address %#lx (%s %s)", cr2,
+		       regs->error_code & 2 ? "write to" : "read of",
+		       regs->error_code & 1 ? "protected page" : "non-present page");
+	printk("\n");
+	show_regs(regs);
+	dump_backtrace(regs->rbp);
+	panic("unhandled %s at rip %#lx", trap_name(regs->vector), regs->rip);
+out:
+	c->fault_depth--;
+}

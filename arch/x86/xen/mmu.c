@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The Xen MMU backend behind pv_mmu_ops.
+ *
+ * Every pte write is a request to Xen: {ptr = machine address of the pte
+ * | command, val}.  In lazy MMU mode the request joins this vCPU's batch
+ * (multicalls.c); otherwise, and always from fault context, it is issued
+ * at once.
+ *
+ * Protection-change transactions, selectable at run time:
+ *  xen          start reads the pte and leaves it live; commit queues an
+ *               MMU_PT_UPDATE_PRESERVE_AD request, so Xen ORs in the
+ *               Accessed/Dirty bits the hardware set meanwhile;
+ *  xen-nobatch  the same request, but one hypercall per pte (to compare);
+ *  generic      get-and-clear, then set (asm-generic/pgtable.h): the
+ *               clear is a cmpxchg on the read-only pte that Xen traps
+ *               and emulates; the set is an MMU_NORMAL_PT_UPDATE request.
+ */
+#include <linux/kernel.h>
+#include <linux/errno.h>
+#include <linux/string.h>
+#include <asm/smp.h>
+#include <asm/paravirt.h>
+#include <asm/pgalloc.h>
+#include <asm/xen/hypervisor.h>
+#include <asm/xen/hypercall.h>
+#include <asm/xen/multicalls.h>
+#include <asm-generic/pgtable.h>
+#include <pvbatch/cmdline.h>
+
+static void xen_queue_pte(pte_t *ptep, unsigned int cmd, pte_t pte,
+			  unsigned long caller)
+{
+	u64 ptr = ptep_to_machine(ptep) | cmd;
+
+	if (xen_mc_lazy_active())
+		xen_mc_queue_mmu_update(ptr, pte_val(pte), caller);
+	else
+		xen_mmu_update_now(ptr, pte_val(pte), caller);
+}
+
+static pte_t xen_ptep_get(pte_t *ptep)
+{
+	return ptep_read(ptep);
+}
+
+static void xen_set_pte_at(unsigned long addr, pte_t *ptep, pte_t pte)
+{
+	(void)addr;
+	xen_queue_pte(ptep, MMU_NORMAL_PT_UPDATE, pte, _RET_IP_);
+}
+
+/*
+ * Clear the entry and return what it held, atomically with respect to the
+ * hardware setting Accessed/Dirty: a locked cmpxchg on the pte itself.
+ * The pte page is read-only to us, so Xen traps the write and emulates
+ * it (its writable-page-table emulation), atomically on the real entry.
+ */
+static pte_t xen_ptep_get_and_clear(unsigned long addr, pte_t *ptep)
+{
+	u64 old = READ_ONCE(ptep->pte);
+
+	(void)addr;
+	for (;;) {
+		u64 seen = old;
+
+		hcstat_ptwr();
+		if (__atomic_compare_exchange_n(&ptep->pte, &seen, 0, false,
+						__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+			return __pte(old);
+		old = seen;
+	}
+}
+
+static pte_t xen_ptep_modify_prot_start(unsigned long addr, pte_t *ptep)
+{
+	(void)addr;
+	return ptep_read(ptep);
+}
+
+static void xen_ptep_modify_prot_commit(unsigned long addr, pte_t *ptep,
+					pte_t old, pte_t pte)
+{
+	(void)addr;
+	(void)old;
+	xen_queue_pte(ptep, MMU_PT_UPDATE_PRESERVE_AD, pte, _RET_IP_);
+}
+
+static void xen_ptep_modify_prot_commit_nobatch(unsigned long addr, pte_t *ptep,
+						pte_t old, pte_t pte)
+{
+	(void)addr;
+	(void)old;
+	xen_mmu_update_now(ptep_to_machine(ptep) | MMU_PT_UPDATE_PRESERVE_AD,
+			   pte_val(pte), _RET_IP_);
+}
+
+static void xen_enter_lazy_mmu(void)
+{
+	xen_mc_lazy_enter();
+}
+
+static int xen_leave_lazy_mmu(void)
+{
+	return xen_mc_lazy_leave();
+}
+
+/*
+ * One flush for the whole range, on every vCPU that may cache it (all of
+ * them: there is one address space).  A single page is an INVLPG, more is
+ * a full flush.  Inside a lazy section the flush is queued behind the pte
+ * updates, so it travels in the same hypercall.
+ */
+static void xen_flush_tlb_range(unsigned long start, unsigned long end)
+{
+	struct mmuext_op op = { 0 };
+	bool one = end - start <= PAGE_SIZE;
+
+	if (nr_cpus_online > 1)
+		op.cmd = one ? MMUEXT_INVLPG_ALL : MMUEXT_TLB_FLUSH_ALL;
+	else
+		op.cmd = one ? MMUEXT_INVLPG_LOCAL : MMUEXT_TLB_FLUSH_LOCAL;
+	op.arg1.linear_addr = start;
+	if (xen_mc_lazy_active())
+		xen_mc_queue_mmuext(&op, _RET_IP_);
+	else
+		xen_mmuext_now(&op, _RET_IP_);
+}
+
+struct pv_mmu_ops pv_mmu_ops = {
+	.name = "xen",
+	.ptep_get = xen_ptep_get,
+	.set_pte_at = xen_set_pte_at,
+	.ptep_get_and_clear = xen_ptep_get_and_clear,
+	.ptep_modify_prot_start = xen_ptep_modify_prot_start,
+	.ptep_modify_prot_commit = xen_ptep_modify_prot_commit,
+	.enter_lazy_mmu = xen_enter_lazy_mmu,
+	.leave_lazy_mmu = xen_leave_lazy_mmu,
+	.flush_tlb_range = xen_flush_tlb_range,
+};
+
+struct txn_backend {
+	const char *name;
+	bool needs_preserve_ad;
+	pte_t (*start)(unsigned long addr, pte_t *ptep);
+	void (*commit)(unsigned long addr, pte_t *ptep, pte_t old, pte_t pte);
+};
+
+static const struct txn_backend backends[] = {
+	{ "generic", false, __ptep_modify_prot_start, __ptep_modify_prot_commit },
+	{ "xen", true, xen_ptep_modify_prot_start, xen_ptep_modify_prot_commit },
+	{ "xen-nobatch", true, xen_ptep_modify_prot_start,
+	  xen_ptep_modify_prot_commit_nobatch },
+};
+
+static const struct txn_backend *find_backend(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(backends); i++)
+		if (!strcmp(backends[i].name, name))
+			return &backends[i];
+	return NULL;
+}
+
+int pv_mmu_select(const char *name)
+{
+	const struct txn_backend *b = find_backend(name);
+
+	if (!b)
+		return -EINVAL;
+	if (xen_mc_batch()->lazy)
+		panic("pv_mmu_select(%s) inside a lazy MMU section", name);
+	if (b->needs_preserve_ad &&
+	    !xen_feature(XENFEAT_mmu_pt_update_preserve_ad))
+		return -ENOSYS;
+	pv_mmu_ops.name = b->name;
+	pv_mmu_ops.ptep_modify_prot_start = b->start;
+	pv_mmu_ops.ptep_modify_prot_commit = b->commit;
+	return 0;
+}
+
+static char pte_txn[16] = "xen";
+
+static int set_pte_txn(const char *val, bool apply, const char **why)
+{
+	if (!find_backend(val)) {
+		*why = "expected generic, xen or xen-nobatch";
+		return -EINVAL;
+	}
+	if (apply)
+		strlcpy(pte_txn, val, sizeof(pte_txn));
+	return 0;
+}
+DEFINE_KPARAM(pte_txn, set_pte_txn);
+
+void xen_mmu_init(void)
+{
+	int rc = pv_mmu_select(pte_txn);
+
+	if (rc == -ENOSYS) {
+		printk("pvbatch: Xen lacks XENFEAT_mmu_pt_update_preserve_ad: "
+		       "'%s' unavailable, using the generic transaction\n", pte_txn);
+		rc = pv_mmu_select("generic");
+	}
+	if (rc)
+		panic("selecting MMU backend '%s': %d", pte_txn, rc);
+}

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _PVBATCH_MAIN_H
+#define _PVBATCH_MAIN_H
+
+#include <linux/types.h>
+
+/* Run what the command line asked for; true if everything passed. */
+bool pvbatch_main(void);
+
+/* A job run instead of or after the self-tests (e.g. bench=mprotect). */
+struct pvbatch_job {
+	const char *name;
+	bool (*run)(void);
+};
+
+void ktap_default_none(void);
+
+#endif

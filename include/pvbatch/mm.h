@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Regions: the guest's minimal notion of a VMA.  A region is a run of
+ * pages, each backed by its own frame, mapped in the vmap area; its L1
+ * tables are ours, so protection changes on it exercise the backend.
+ */
+#ifndef _PVBATCH_MM_H
+#define _PVBATCH_MM_H
+
+#include <linux/types.h>
+#include <asm/pgtable.h>
+
+struct region {
+	unsigned long start;		/* virtual address, page aligned */
+	unsigned long npages;
+	pgprot_t prot;
+};
+
+/*
+ * Map npages fresh zeroed pages at a new address whose offset into its
+ * first L1 table is offset_pages (to place ranges across L1 boundaries).
+ */
+int region_create(struct region *r, unsigned long npages,
+		  unsigned long offset_pages, pgprot_t prot);
+void region_destroy(struct region *r);
+
+static inline unsigned long region_end(const struct region *r)
+{
+	return r->start + r->npages * PAGE_SIZE;
+}
+
+/*
+ * Change the protection of [start, end) inside r to newprot, keeping
+ * each pte's frame and Accessed/Dirty bits; one TLB flush for the range.
+ * 0, or the first error (every update was still attempted).
+ */
+int change_protection(struct region *r, unsigned long start,
+		      unsigned long end, pgprot_t newprot);
+
+#endif

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The work a boot does: the selected self-tests (KTAP), then any job the
+ * command line asked for.  fail= makes the guest misbehave on purpose so
+ * the harness's own tests can see it report each kind of failure.
+ */
+#include <linux/kernel.h>
+#include <linux/errno.h>
+#include <linux/string.h>
+#include <asm/smp.h>
+#include <pvbatch/cmdline.h>
+#include <pvbatch/ktap.h>
+#include <pvbatch/main.h>
+
+enum fail_mode { FAIL_NONE, FAIL_KTAP, FAIL_PANIC, FAIL_FAULT, FAIL_HANG };
+
+static enum fail_mode fail_mode;
+
+static int set_fail(const char *val, bool apply, const char **why)
+{
+	static const char *const modes[] = {
+		[FAIL_KTAP] = "ktap", [FAIL_PANIC] = "panic",
+		[FAIL_FAULT] = "fault", [FAIL_HANG] = "hang",
+	};
+	unsigned int i;
+
+	for (i = 1; i < ARRAY_SIZE(modes); i++) {
+		if (val_is(val, modes[i])) {
+			if (apply)
+				fail_mode = i;
+			return 0;
+		}
+	}
+	*why = "expected ktap, panic, fault or hang";
+	return -EINVAL;
+}
+DEFINE_KPARAM(fail, set_fail);
+
+static void fail_on_purpose(void)
+{
+	switch (fail_mode) {
+	case FAIL_PANIC:
+		panic("fail=panic requested");
+	case FAIL_FAULT:
+		printk("fail=fault: writing to an unmapped address\n");
+		*(volatile int *)0xffffffffbff00000UL = 1;
+		break;
+	case FAIL_HANG:
+		printk("fail=hang: spinning forever\n");
+		for (;;)
+			cpu_relax();
+	default:
+		break;
+	}
+}
+
+bool pvbatch_main(void)
+{
+	fail_on_purpose();
+	if (fail_mode == FAIL_KTAP) {
+		printk("KTAP version 1\n1..1\n# fail=ktap requested\n"
+		       "not ok 1 harness.deliberate_failure\n");
+		return false;
+	}
+	return ktap_run_selected();
+}

@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# test/run-pv-guest.sh - boot pvbatch on the real Xen hypervisor under QEMU.
+#
+#   test/run-pv-guest.sh [--direct|--xl] [--vcpus N] [--timeout S]
+#                        [--memory MB] [--trace] [--out DIR] [-- GUEST-ARGS...]
+#
+# --direct  Xen boots our guest as its initial domain (Xen's domain builder
+#           builds it exactly as it would a PV domU's kernel).
+# --xl      (default) Debian's Linux boots as dom0 and starts our guest as a
+#           domU with `xl create test/xen-guest-config.cfg` (test/xl/).
+#
+# Exit status: 0 only when the guest shut down cleanly and its KTAP output
+# has no "not ok"; otherwise non-zero, with a one-line reason on stderr.
+# The whole serial log is kept in the output directory (default build/run).
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+mode=xl vcpus=2 timeout= memory= trace=0 out=
+guest_args=()
+
+die() { echo "run-pv-guest: $*" >&2; exit 2; }
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--direct) mode=direct ;;
+	--xl) mode=xl ;;
+	--vcpus) [ $# -ge 2 ] || die "--vcpus needs a number"; vcpus=$2; shift ;;
+	--timeout) [ $# -ge 2 ] || die "--timeout needs seconds"; timeout=$2; shift ;;
+	--memory) [ $# -ge 2 ] || die "--memory needs MB"; memory=$2; shift ;;
+	--trace) trace=1 ;;
+	--out) [ $# -ge 2 ] || die "--out needs a directory"; out=$2; shift ;;
+	--) shift; guest_args=("$@"); break ;;
+	-h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+	*) die "unknown option '$1' (see --help)" ;;
+	esac
+	shift
+done
+
+case $vcpus in ''|*[!0-9]*) die "--vcpus: '$vcpus' is not a number" ;; esac
+[ "$vcpus" -ge 1 ] && [ "$vcpus" -le 8 ] || die "--vcpus: $vcpus not in 1..8"
+[ -z "$timeout" ] || case $timeout in *[!0-9]*) die "--timeout: '$timeout' is not a number" ;; esac
+[ -z "$memory" ] || case $memory in *[!0-9]*) die "--memory: '$memory' is not a number" ;; esac
+for w in "${guest_args[@]}"; do
+	case $w in *' '*) die "guest argument '$w' contains a space" ;; esac
+done
+
+guest=$top/build/pvbatch.elf
+[ -f "$guest" ] || die "no guest image $guest (run make)"
+out=${out:-$top/build/run}
+mkdir -p "$out"
+rm -f "$out/serial.log" "$out/guest-console.log" "$out/ending" "$out/trace-verdict"
+
+t0=$(date +%s.%N)
+phase() { printf '[%6.1fs] %s\n' "$(echo "$(date +%s.%N) - $t0" | bc)" "$*"; }
+
+# judge CONSOLE ENDING: the common verdict for both modes.
+judge() {
+	local console=$1 ending=$2 word reason
+	word=${ending%% *}
+	reason=${ending#* }
+	if [ "$word" != poweroff ]; then
+		echo "run-pv-guest: FAIL: guest did not shut down cleanly: $ending" >&2
+		return 1
+	fi
+	if grep -Eq '(^|[^a-z])not ok [0-9]' "$console"; then
+		echo "run-pv-guest: FAIL: KTAP failure: $(grep -Eo 'not ok [0-9]+ [^ ]+' "$console" | head -3 | tr '\n' ';')" >&2
+		return 1
+	fi
+	if ! grep -q 'pvbatch: verdict PASS' "$console"; then
+		echo "run-pv-guest: FAIL: clean shutdown but no PASS verdict from the guest" >&2
+		return 1
+	fi
+	if [ "$trace" = 1 ] && [ "$(cat "$out/trace-verdict" 2>/dev/null)" != match ]; then
+		echo "run-pv-guest: FAIL: trace report: $(cat "$out/trace-verdict" 2>/dev/null || echo missing) (see build/trace/report.txt)" >&2
+		return 1
+	fi
+	echo "run-pv-guest: PASS ($mode, $vcpus vCPUs): $reason"
+	return 0
+}
+
+run_direct() {
+	local xen=$top/build/cache/xen.elf log=$out/serial.log qpid ending= limit
+	local args="${guest_args[*]}"
+
+	[ "$trace" = 0 ] || die "--trace needs --xl (xentrace runs in dom0)"
+	phase "deps"
+	"$top/test/deps.sh" --xen || die "fetching Xen failed"
+	limit=${timeout:-60}
+	# QEMU splits -initrd at commas; ",," is a literal comma.
+	args=${args//,/,,}
+	phase "booting Xen with pvbatch as the initial domain ($vcpus vCPUs)"
+	qemu-system-x86_64 -machine pc -cpu qemu64 -smp 2 -m 1024 \
+		-display none -monitor none -no-reboot \
+		-serial "file:$log" \
+		-kernel "$xen" \
+		-append "console=com1 com1=115200 loglvl=all guest_loglvl=all dom0_mem=${memory:-256}M dom0_max_vcpus=$vcpus sched=credit2" \
+		-initrd "$guest $args" >"$out/qemu.log" 2>&1 &
+	qpid=$!
+	local deadline=$(( $(date +%s) + limit ))
+	while :; do
+		if ! kill -0 $qpid 2>/dev/null; then
+			wait $qpid
+			break
+		fi
+		if grep -q 'Hardware Dom0 crashed' "$log" 2>/dev/null; then
+			ending="crash Xen reports the domain crashed"
+			break
+		fi
+		if grep -Eq 'Could not construct domain 0|Panic on CPU' "$log" 2>/dev/null; then
+			ending="refused $(grep -Eo '(Could not construct domain 0|Panic on CPU.*)' "$log" | head -1)"
+			break
+		fi
+		if [ "$(date +%s)" -ge $deadline ]; then
+			ending="timeout no shutdown after ${limit}s"
+			break
+		fi
+		sleep 0.2
+	done
+	kill $qpid 2>/dev/null; wait $qpid 2>/dev/null
+	if [ -z "$ending" ]; then
+		if grep -q 'Hardware Dom0 shutdown: rebooting' "$log"; then
+			ending="poweroff clean shutdown"
+		else
+			ending="error QEMU exited without a shutdown from the guest ($(tail -c 200 "$out/qemu.log" | tr '\n' ' '))"
+		fi
+	fi
+	# The guest's console: Xen prints the initial domain's console_io
+	# output verbatim (no prefix) between its own "(XEN)" lines.
+	grep -av '^(XEN)' "$log" | tr -d '\r' > "$out/guest-console.log"
+	echo "$ending" > "$out/ending"
+	phase "guest ended: $ending"
+}
+
+run_xl() {
+	local xlargs=(--outdir "$out" --vcpus "$vcpus")
+	[ -x "$top/test/xl/run-xl.sh" ] || die "--xl: test/xl/run-xl.sh missing"
+	[ -z "$timeout" ] || xlargs+=(--timeout "$timeout")
+	[ -z "$memory" ] || xlargs+=(--memory "$memory")
+	[ "$trace" = 0 ] || xlargs+=(--trace)
+	"$top/test/xl/run-xl.sh" "${xlargs[@]}" -- "${guest_args[@]}" ||
+		{ echo "run-pv-guest: FAIL: xl run did not complete (see $out)" >&2; return 1; }
+}
+
+case $mode in
+direct) run_direct ;;
+xl) run_xl || exit 1 ;;
+esac
+
+cat "$out/guest-console.log"
+judge "$out/guest-console.log" "$(cat "$out/ending" 2>/dev/null || echo 'error no ending recorded')"
