@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# test/xl/selftest.sh - show that run-xl.sh tells how the domain ended.
+#
+# Usage: test/xl/selftest.sh [--standin] [--outdir DIR]
+#
+# Four runs of test/xl/run-xl.sh, each checked against what it must report:
+#   selftest=none   the guest boots and powers off: exit 0, ending poweroff
+#   fail=ktap       a KTAP test fails, the guest powers off: exit 0, ending
+#                   poweroff, and the console log holds the "not ok" line
+#   fail=panic      the guest panics on purpose:    exit 0, ending crash
+#   fail=hang       the guest spins forever:        exit 1, ending timeout,
+#                   and no QEMU left behind
+# By default the guest is build/pvbatch.elf.  --standin uses Debian's Linux
+# with a busybox initramfs running test/xl/standin-init instead, which obeys
+# the same words: it tests the harness without the guest.
+#
+# Output is KTAP; the exit status is 0 only if every check passes.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+outdir=build/xl-selftest standin=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--standin) standin=1; shift ;;
+	--outdir) outdir=${2:?}; shift 2 ;;
+	*) echo "usage: $0 [--standin] [--outdir DIR]" >&2; exit 2 ;;
+	esac
+done
+
+guest=()
+prefix=()
+if [ $standin = 1 ]; then
+	test/deps.sh --dom0 > /dev/null || exit 1
+	kver=$(sed 's/^linux-image-//' build/cache/linux-pkg)
+	s=build/xl/standin
+	rm -rf "$s.d" && mkdir -p "$s.d/bin" "$s.d/proc"
+	cp build/cache/root/bin/busybox "$s.d/bin/"
+	install -m 755 test/xl/standin-init "$s.d/init"
+	(cd "$s.d" && find . -mindepth 1 | LC_ALL=C sort |
+		cpio --quiet -o -H newc -R 0:0) > "$s.cpio"
+	rm -rf "$s.d"
+	# run-xl.sh extracts the ELF vmlinux on its first run; a bzImage works
+	# too but costs xl ~10 s of decompression under TCG.
+	k=build/xl/vmlinux-$kver
+	[ -s "$k" ] || k=build/cache/root/boot/vmlinuz-$kver
+	guest=(--kernel "$k" --ramdisk "$s.cpio" --memory 256)
+	prefix=(console=hvc0 quiet)
+fi
+
+echo "KTAP version 1"
+echo "1..4"
+failed=0
+n=0
+# check NAME WANT_RC WANT_ENDING WANT_CONSOLE TIMEOUT WORDS...
+# WANT_CONSOLE: a fixed string guest-console.log must contain, or "".
+check() {
+	local name=$1 want_rc=$2 want=$3 want_con=$4 timeout=$5 rc ending t0 t1
+	shift 5
+	n=$((n + 1))
+	t0=$SECONDS
+	test/xl/run-xl.sh --outdir "$outdir/$name" --timeout "$timeout" \
+		"${guest[@]}" -- "${prefix[@]}" "$@" > "$outdir.$name.log" 2>&1
+	rc=$?
+	t1=$SECONDS
+	ending=$(cat "$outdir/$name/ending" 2>/dev/null || echo "(none)")
+	sed 's/^/# /' "$outdir.$name.log"
+	if [ $rc != "$want_rc" ] || [ "${ending%% *}" != "$want" ]; then
+		echo "not ok $n xl-$name # exit $rc (want $want_rc), ending '$ending' (want $want)"
+		failed=1
+	elif [ -n "$want_con" ] && ! grep -qF "$want_con" "$outdir/$name/guest-console.log"; then
+		echo "not ok $n xl-$name # console log lacks '$want_con'"
+		failed=1
+	else
+		echo "ok $n xl-$name # $((t1 - t0))s: $ending"
+	fi
+}
+
+mkdir -p "$outdir"
+check pass 0 poweroff "" 120 selftest=none
+check ktap 0 poweroff "not ok 1" 120 fail=ktap
+check crash 0 crash "" 120 fail=panic
+check hang 1 timeout "" 40 fail=hang
+# run-xl.sh must not leave QEMU behind, even when it gives up.
+if pgrep -f "file:$top/$outdir/hang/serial.log" > /dev/null; then
+	echo "# QEMU of the hang run still running"
+	failed=1
+fi
+exit $failed
