@@ -18,7 +18,7 @@ ARCH_CFLAGS	:= -m64 -mcmodel=kernel -mno-red-zone -mno-sse -mno-mmx \
 		   -mno-sse2 -mno-avx -mgeneral-regs-only -fno-pie
 CFLAGS		:= -std=gnu11 -O2 -g -ffreestanding -nostdinc -fno-builtin \
 		   -fno-stack-protector -fno-omit-frame-pointer \
-		   -fno-asynchronous-unwind-tables -fno-common \
+		   -fno-asynchronous-unwind-tables -fno-common -fno-toplevel-reorder \
 		   -Wall -Wextra -Werror -Wno-unused-parameter \
 		   -Iarch/x86/include -Iinclude $(ARCH_CFLAGS)
 ASFLAGS		:= -D__ASSEMBLY__ -Iarch/x86/include -Iinclude -m64

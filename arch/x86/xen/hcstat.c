@@ -49,6 +49,7 @@ void hcstat_sum(struct hcstat *out)
 			out->requests[i] += h->requests[i];
 		}
 		out->ptwr += h->ptwr;
+		out->issued += h->issued;
 	}
 }
 

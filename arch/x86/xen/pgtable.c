@@ -35,17 +35,21 @@ static void *ptmap_slot_virt(unsigned int slot)
 	return (void *)(PTMAP_START + ((unsigned long)slot << PAGE_SHIFT));
 }
 
-/* Virtual address of a page-table page given its machine frame. */
+/*
+ * Virtual address of a page-table page given its machine frame: the
+ * ptmap for tables we made (their initial-map alias, if any, is gone),
+ * the initial map for Xen's own.
+ */
 static void *pt_virt(u64 mfn)
 {
 	unsigned long pfn = mfn_to_pfn(mfn);
 	unsigned int i;
 
-	if (pfn < xen_initial_map_pfns)
-		return pfn_to_virt(pfn);
 	for (i = 0; i < ptmap_used; i++)
 		if (ptmap_mfn[i] == mfn)
 			return ptmap_slot_virt(i);
+	if (pfn < xen_initial_map_pfns)
+		return pfn_to_virt(pfn);
 	panic("page table mfn %#lx (pfn %#lx) has no mapping",
 	      mfn, pfn);
 }

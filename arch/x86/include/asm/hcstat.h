@@ -16,11 +16,22 @@ struct hcstat {
 	u64 calls[HCSTAT_NR];
 	u64 requests[HCSTAT_NR];	/* mmu_update / mmuext_op only */
 	u64 ptwr;			/* emulated pte writes */
+	u64 issued;			/* hypercall instructions executed */
 };
 
 struct hcstat *this_hcstat(void);
 
+/* A hypercall we issue. */
 static inline void hcstat_call(unsigned int nr)
+{
+	struct hcstat *h = this_hcstat();
+
+	h->calls[nr & (HCSTAT_NR - 1)]++;
+	h->issued++;
+}
+
+/* A call Xen makes for us inside a multicall. */
+static inline void hcstat_subcall(unsigned int nr)
 {
 	this_hcstat()->calls[nr & (HCSTAT_NR - 1)]++;
 }

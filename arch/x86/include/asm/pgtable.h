@@ -18,22 +18,22 @@
 #define PUD_SHIFT	30
 #define PGDIR_SHIFT	39
 
-#define _PAGE_PRESENT	(1ULL << 0)
-#define _PAGE_RW	(1ULL << 1)
-#define _PAGE_USER	(1ULL << 2)
-#define _PAGE_PWT	(1ULL << 3)
-#define _PAGE_PCD	(1ULL << 4)
-#define _PAGE_ACCESSED	(1ULL << 5)
-#define _PAGE_DIRTY	(1ULL << 6)
-#define _PAGE_PSE	(1ULL << 7)
-#define _PAGE_GLOBAL	(1ULL << 8)
-#define _PAGE_SOFTW1	(1ULL << 9)	/* free for the guest */
-#define _PAGE_SOFTW2	(1ULL << 10)
-#define _PAGE_NX	(1ULL << 63)
+#define _PAGE_PRESENT	(1UL << 0)
+#define _PAGE_RW	(1UL << 1)
+#define _PAGE_USER	(1UL << 2)
+#define _PAGE_PWT	(1UL << 3)
+#define _PAGE_PCD	(1UL << 4)
+#define _PAGE_ACCESSED	(1UL << 5)
+#define _PAGE_DIRTY	(1UL << 6)
+#define _PAGE_PSE	(1UL << 7)
+#define _PAGE_GLOBAL	(1UL << 8)
+#define _PAGE_SOFTW1	(1UL << 9)	/* free for the guest */
+#define _PAGE_SOFTW2	(1UL << 10)
+#define _PAGE_NX	(1UL << 63)
 /* Xen marks guest-kernel mappings of a 64-bit PV guest with bit 52. */
-#define _PAGE_XEN_GUEST_KERNEL (1ULL << 52)
+#define _PAGE_XEN_GUEST_KERNEL (1UL << 52)
 
-#define PTE_PFN_MASK	0x000ffffffffff000ULL
+#define PTE_PFN_MASK	0x000ffffffffff000UL
 #define _PAGE_AD	(_PAGE_ACCESSED | _PAGE_DIRTY)
 /* What a protection change keeps from the old entry: frame and A/D. */
 #define _PAGE_CHG_MASK	(PTE_PFN_MASK | _PAGE_AD)

@@ -116,7 +116,7 @@ static inline int HYPERVISOR_memory_op(unsigned int cmd, void *arg)
 static inline void hypercall_account_subcall(unsigned int nr,
 					     const unsigned long *args)
 {
-	hcstat_call(nr);
+	hcstat_subcall(nr);
 	if (nr == __HYPERVISOR_mmu_update || nr == __HYPERVISOR_mmuext_op)
 		hcstat_requests(nr, (unsigned int)args[1]);
 }

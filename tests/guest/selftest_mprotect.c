@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * change_protection() on every backend: exact protection bits, same
+ * frame, Accessed/Dirty kept; faults on read-only pages; a bad request
+ * in the middle of a batch; flush triggers and hypercall counts; updates
+ * from fault context inside a lazy section.
+ */
+#include <linux/kernel.h>
+#include <linux/errno.h>
+#include <asm/extable.h>
+#include <asm/paravirt.h>
+#include <asm/pgalloc.h>
+#include <asm/ptrace.h>
+#include <asm/smp.h>
+#include <asm/xen/multicalls.h>
+#include <pvbatch/ktap.h>
+#include <pvbatch/mm.h>
+#include "testlib.h"
+
+#define MAX_PAGES 4096
+static u64 snap[MAX_PAGES];
+
+/* Page i is written (A+D), read (A) or left alone, by i % 3. */
+static void touch_pattern(const struct region *r)
+{
+	unsigned long i;
+
+	for (i = 0; i < r->npages; i++) {
+		volatile u8 *p = (volatile u8 *)(r->start + i * PAGE_SIZE);
+
+		if (i % 3 == 0)
+			*p = (u8)i;
+		else if (i % 3 == 1)
+			(void)*p;
+	}
+}
+
+static u64 expected_ad(unsigned long i)
+{
+	return i % 3 == 0 ? _PAGE_AD : i % 3 == 1 ? _PAGE_ACCESSED : 0;
+}
+
+/* Every pte: same frame as snap, exactly prot's bits, snap's A/D. */
+static bool check_ptes(const struct region *r, pgprot_t prot, const char *what)
+{
+	u64 want = pgprot_val(prot) & ~(_PAGE_CHG_MASK | _PAGE_XEN_ADDED);
+	unsigned long i, bad = 0;
+
+	for (i = 0; i < r->npages; i++) {
+		pte_t pte = ptep_read(region_ptep(r, i));
+		bool ok = (pte_val(pte) & PTE_PFN_MASK) == (snap[i] & PTE_PFN_MASK) &&
+			  pte_prot_bits(pte) == want &&
+			  (pte_val(pte) & _PAGE_AD) == (snap[i] & _PAGE_AD);
+
+		if (!ok && bad++ < 3)
+			KT_EXPECT(0, "%s: page %lu: pte %#lx, was %#lx, want prot %#lx",
+				  what, i, pte_val(pte), snap[i], want);
+	}
+	if (bad)
+		KT_EXPECT(0, "%s: %lu of %lu ptes wrong", what, bad, r->npages);
+	return !bad;
+}
+
+static void one_range(const char *backend, unsigned long npages,
+		      unsigned long offset)
+{
+	static const pgprot_t steps[] = {
+		PAGE_KERNEL_RO,
+		__pgprot(_PAGE_PRESENT | _PAGE_RW | _PAGE_SOFTW1),
+		PAGE_KERNEL,
+	};
+	struct region r;
+	unsigned long i;
+	unsigned int s;
+	int rc;
+
+	rc = region_create(&r, npages, offset, PAGE_KERNEL);
+	KT_ASSERT(!rc, "region_create(%lu): %d", npages, rc);
+	rc = region_clear_bits(&r, _PAGE_AD);
+	KT_EXPECT(!rc, "clearing A/D: %d", rc);
+	touch_pattern(&r);
+	for (i = 0; i < npages; i++) {
+		snap[i] = pte_val(ptep_read(region_ptep(&r, i)));
+		if ((snap[i] & _PAGE_AD) != expected_ad(i)) {
+			KT_EXPECT(0, "page %lu: hardware A/D %#lx, expected %#lx",
+				  i, snap[i] & _PAGE_AD, expected_ad(i));
+			break;
+		}
+	}
+	KT_EXPECT(!pv_mmu_select(backend), "select %s", backend);
+	for (s = 0; s < ARRAY_SIZE(steps); s++) {
+		rc = change_protection(&r, r.start, region_end(&r), steps[s]);
+		KT_EXPECT(!rc, "%s %lu pages step %u: %d", backend, npages, s, rc);
+		if (!check_ptes(&r, steps[s], backend))
+			break;
+	}
+	region_destroy(&r);
+}
+
+static void ranges(const char *backend)
+{
+	static const struct { unsigned long n, off; } cases[] = {
+		{ 1, 0 }, { 7, 0 }, { 7, 509 }, { 512, 0 }, { 512, 300 },
+		{ 513, 0 }, { 513, 300 }, { 4096, 0 }, { 4096, 100 },
+	};
+	unsigned int i;
+	u64 before = hypercalls_issued();
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		one_range(backend, cases[i].n, cases[i].off);
+	ktap_diag("ranges %s: %u ranges x 3 changes, %lu hypercalls", backend,
+		  (unsigned int)ARRAY_SIZE(cases), hypercalls_issued() - before);
+}
+
+static void ranges_generic(void) { ranges("generic"); }
+static void ranges_xen(void) { ranges("xen"); }
+static void ranges_xen_nobatch(void) { ranges("xen-nobatch"); }
+KTAP_CASE(mprotect, ranges_generic, ranges_generic);
+KTAP_CASE(mprotect, ranges_xen, ranges_xen);
+KTAP_CASE(mprotect, ranges_xen_nobatch, ranges_xen_nobatch);
+
+static void write_faults(const char *backend)
+{
+	struct region r;
+	volatile u8 *p;
+	u8 v;
+	int rc = region_create(&r, 3, 0, PAGE_KERNEL);
+
+	KT_ASSERT(!rc, "region_create: %d", rc);
+	KT_EXPECT(!pv_mmu_select(backend), "select");
+	p = (volatile u8 *)(r.start + PAGE_SIZE);
+	KT_EXPECT(!probe_write_u8(p, 1), "write to a writable page faulted");
+	rc = change_protection(&r, r.start + PAGE_SIZE, r.start + 2 * PAGE_SIZE,
+			       PAGE_KERNEL_RO);
+	KT_EXPECT(!rc, "to RO: %d", rc);
+	KT_EXPECT(probe_write_u8(p, 2) == -EFAULT, "%s: write to a RO page went through",
+		  backend);
+	KT_EXPECT(!probe_read_u8(p, &v) && v == 1, "read of the RO page: %u", v);
+	KT_EXPECT(!probe_write_u8(p - PAGE_SIZE, 3), "neighbour below became RO");
+	KT_EXPECT(!probe_write_u8(p + PAGE_SIZE, 3), "neighbour above became RO");
+	rc = change_protection(&r, r.start, region_end(&r), PAGE_KERNEL);
+	KT_EXPECT(!rc, "to RW: %d", rc);
+	KT_EXPECT(!probe_write_u8(p, 4) && *p == 4, "%s: write after RW faulted", backend);
+	region_destroy(&r);
+}
+
+static void write_faults_all(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(test_backends); i++)
+		write_faults(test_backends[i]);
+}
+KTAP_CASE(mprotect, write_faults, write_faults_all);
+
+/*
+ * A request Xen must refuse (a frame we do not own), committed through
+ * the real transaction in the middle of a 16-pte batch: it is reported
+ * with its pte and caller, every other request is applied.
+ */
+static void bad_request_mid_batch(void)
+{
+	struct mc_batch *mc = xen_mc_batch();
+	unsigned int logged = mc->nr_log, i, bad_i = 7;
+	unsigned long here = (unsigned long)bad_request_mid_batch;
+	struct region r;
+	int rc = region_create(&r, 16, 0, PAGE_KERNEL);
+	const struct mc_failure *f;
+	u64 bad_val = 0, bad_ma = 0;
+	u64 before = hypercalls_issued();
+	u64 console = this_hcstat()->calls[__HYPERVISOR_console_io];
+
+	KT_ASSERT(!rc, "region_create: %d", rc);
+	KT_EXPECT(!pv_mmu_select("xen"), "select");
+	arch_enter_lazy_mmu_mode();
+	for (i = 0; i < r.npages; i++) {
+		unsigned long addr = r.start + i * PAGE_SIZE;
+		pte_t *ptep = region_ptep(&r, i);
+		pte_t old = ptep_modify_prot_start(addr, ptep);
+		pte_t new = pte_modify(old, PAGE_KERNEL_RO);
+
+		if (i == bad_i) {
+			new = __pte((0xfffffffff0UL << PAGE_SHIFT) | _PAGE_PRESENT);
+			bad_val = pte_val(new);
+			bad_ma = ptep_to_machine(ptep);
+		}
+		ptep_modify_prot_commit(addr, ptep, old, new);
+	}
+	flush_tlb_range(r.start, region_end(&r));
+	rc = arch_leave_lazy_mmu_mode();
+	KT_EXPECT(rc < 0, "leave returned %d for a batch with a bad request", rc);
+	/* The report itself is printed: its console writes do not count. */
+	before += this_hcstat()->calls[__HYPERVISOR_console_io] - console;
+	KT_EXPECT(hypercalls_issued() - before == 2,
+		  "%lu hypercalls: expected the batch plus one re-issue",
+		  hypercalls_issued() - before);
+	KT_ASSERT(mc->nr_log == logged + 1, "%u failures logged, expected 1",
+		  mc->nr_log - logged);
+	f = &mc->log[logged % MC_FAILURE_LOG];
+	ktap_diag("bad request: err %d ptr %#lx val %#lx caller %#lx", f->err,
+		  f->ptr, f->val, f->caller);
+	KT_EXPECT(f->err == rc, "logged err %d, returned %d", f->err, rc);
+	KT_EXPECT((f->ptr & ~7UL) == bad_ma, "logged pte %#lx, expected %#lx",
+		  f->ptr, bad_ma);
+	KT_EXPECT((f->ptr & 7) == MMU_PT_UPDATE_PRESERVE_AD, "command %lu", f->ptr & 7);
+	KT_EXPECT(f->val == bad_val, "logged val %#lx", f->val);
+	KT_EXPECT(f->caller - here < 0x800, "caller %#lx is not in the test (%#lx)",
+		  f->caller, here);
+	for (i = 0; i < r.npages; i++) {
+		pte_t pte = ptep_read(region_ptep(&r, i));
+
+		if (i == bad_i)
+			KT_EXPECT(pte_val(pte) & _PAGE_RW, "refused request applied");
+		else
+			KT_EXPECT(pte_present(pte) && !(pte_val(pte) & _PAGE_RW),
+				  "pte %u not applied: %#lx", i, pte_val(pte));
+	}
+	region_destroy(&r);
+}
+KTAP_CASE(mprotect, bad_request_mid_batch, bad_request_mid_batch);
+
+/* Commit n ptes of r (from first) to prot inside the current lazy section. */
+static void commit_n(const struct region *r, unsigned long first,
+		     unsigned long n, pgprot_t prot)
+{
+	unsigned long i;
+
+	for (i = first; i < first + n; i++) {
+		unsigned long addr = r->start + i * PAGE_SIZE;
+		pte_t *ptep = region_ptep(r, i);
+		pte_t old = ptep_modify_prot_start(addr, ptep);
+
+		ptep_modify_prot_commit(addr, ptep, old, pte_modify(old, prot));
+	}
+}
+
+static void flush_triggers(void)
+{
+	const unsigned long cap = CONFIG_MC_ARGS_BYTES / sizeof(struct mmu_update);
+	struct mc_batch *mc = xen_mc_batch();
+	struct region r;
+	u64 h, full;
+	int rc = region_create(&r, MAX_PAGES, 0, PAGE_KERNEL);
+
+	KT_ASSERT(!rc, "region_create: %d", rc);
+	KT_EXPECT(!pv_mmu_select("xen"), "select");
+
+	/* Leave: nothing is issued inside the section, one call at leave. */
+	h = hypercalls_issued();
+	arch_enter_lazy_mmu_mode();
+	commit_n(&r, 0, 10, PAGE_KERNEL_RO);
+	KT_EXPECT(hypercalls_issued() == h, "issued inside a lazy section");
+	KT_EXPECT(pte_val(ptep_read(region_ptep(&r, 0))) & _PAGE_RW,
+		  "update applied before the flush");
+	KT_EXPECT(!arch_leave_lazy_mmu_mode(), "leave");
+	KT_EXPECT(hypercalls_issued() - h == 1, "leave: %lu calls", hypercalls_issued() - h);
+	KT_EXPECT(!(pte_val(ptep_read(region_ptep(&r, 9))) & _PAGE_RW), "not applied at leave");
+
+	/* On demand. */
+	h = hypercalls_issued();
+	arch_enter_lazy_mmu_mode();
+	commit_n(&r, 0, 5, PAGE_KERNEL);
+	KT_EXPECT(!xen_mc_flush(), "flush");
+	KT_EXPECT(hypercalls_issued() - h == 1, "on demand: %lu calls", hypercalls_issued() - h);
+	KT_EXPECT(pte_val(ptep_read(region_ptep(&r, 4))) & _PAGE_RW, "not applied on demand");
+	KT_EXPECT(!arch_leave_lazy_mmu_mode(), "leave");
+	KT_EXPECT(hypercalls_issued() - h == 1, "empty leave issued a call");
+
+	/* Full: one more request than fits. */
+	h = hypercalls_issued();
+	full = mc->flush_full;
+	arch_enter_lazy_mmu_mode();
+	commit_n(&r, 0, cap + 1, PAGE_KERNEL_RO);
+	KT_EXPECT(mc->flush_full == full + 1, "no flush when full");
+	KT_EXPECT(hypercalls_issued() - h == 1, "full: %lu calls", hypercalls_issued() - h);
+	KT_EXPECT(!arch_leave_lazy_mmu_mode(), "leave");
+
+	/* Whole mprotects: N <= 512 is one call; 4096 within ceil(N/cap) + 1. */
+	h = hypercalls_issued();
+	KT_EXPECT(!change_protection(&r, r.start, r.start + 512 * PAGE_SIZE, PAGE_KERNEL),
+		  "mprotect 512");
+	KT_EXPECT(hypercalls_issued() - h == 1, "512-page mprotect: %lu calls",
+		  hypercalls_issued() - h);
+	h = hypercalls_issued();
+	KT_EXPECT(!change_protection(&r, r.start, region_end(&r), PAGE_KERNEL_RO),
+		  "mprotect 4096");
+	KT_EXPECT(hypercalls_issued() - h <= DIV_ROUND_UP(MAX_PAGES, cap) + 1,
+		  "4096-page mprotect: %lu calls, limit %lu", hypercalls_issued() - h,
+		  DIV_ROUND_UP(MAX_PAGES, cap) + 1);
+	ktap_diag("flush: capacity %lu requests, 4096-page mprotect = %lu hypercalls",
+		  cap, hypercalls_issued() - h);
+	region_destroy(&r);
+}
+KTAP_CASE(mprotect, flush_triggers, flush_triggers);
+
+/*
+ * A fault taken inside a lazy section fixes its pte through the same ops:
+ * the fix must be immediate (else the retried write faults forever) and
+ * must leave the interrupted section's batch as it was.
+ */
+struct fixup_ctx {
+	unsigned long addr;
+	pte_t *ptep;
+	unsigned int faults;
+};
+
+static bool fix_by_making_writable(struct pt_regs *regs, unsigned long cr2)
+{
+	struct fixup_ctx *c = this_cpu()->fault_hook_data;
+
+	(void)regs;
+	if ((cr2 & PAGE_MASK) != c->addr || ++c->faults > 3)
+		return false;
+	set_pte_at(c->addr, c->ptep, pte_modify(ptep_read(c->ptep), PAGE_KERNEL));
+	return true;
+}
+
+static void fault_in_lazy_section(void)
+{
+	struct mc_batch *mc = xen_mc_batch();
+	struct region r;
+	struct fixup_ctx c;
+	unsigned int entries;
+	int rc = region_create(&r, 2, 0, PAGE_KERNEL);
+
+	KT_ASSERT(!rc, "region_create: %d", rc);
+	KT_EXPECT(!pv_mmu_select("xen"), "select");
+	KT_EXPECT(!change_protection(&r, r.start + PAGE_SIZE, region_end(&r),
+				     PAGE_KERNEL_RO), "to RO");
+	c.addr = r.start + PAGE_SIZE;
+	c.ptep = region_ptep(&r, 1);
+	c.faults = 0;
+	this_cpu()->fault_hook_data = &c;
+	this_cpu()->fault_hook = fix_by_making_writable;
+
+	arch_enter_lazy_mmu_mode();
+	commit_n(&r, 0, 1, PAGE_KERNEL_RO);
+	entries = mc->nr_entries;
+	*(volatile u8 *)c.addr = 5;		/* faults once, fixed at once */
+	KT_EXPECT(mc->nr_entries == entries && mc->args_used == sizeof(struct mmu_update),
+		  "the fault handler's update went into the open batch");
+	rc = arch_leave_lazy_mmu_mode();
+	this_cpu()->fault_hook = NULL;
+
+	KT_EXPECT(!rc, "leave: %d", rc);
+	KT_EXPECT(c.faults == 1, "%u faults", c.faults);
+	KT_EXPECT(!(pte_val(ptep_read(region_ptep(&r, 0))) & _PAGE_RW),
+		  "the section's own update was lost");
+	region_destroy(&r);
+}
+KTAP_CASE(mprotect, fault_in_lazy_section, fault_in_lazy_section);
