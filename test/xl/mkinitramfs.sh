@@ -43,8 +43,8 @@ if [ -s "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then
 	exit 0
 fi
 
-stage=$out.d
-rm -rf "$stage"
+stage=$(mktemp -d "$out.d.XXXXXX")
+trap 'rm -rf "$stage" "$out.tmp.$$"' EXIT
 mkdir -p "$stage"/{bin,dev,proc,sys,run,tmp,modules,$xenbin} \
 	"$stage"/var/{lib/xen,lib/xenstored,log/xen/console,lock} \
 	"$stage"/etc/xen
@@ -94,7 +94,6 @@ done
 echo "$mods" | tr -s ' \n\t' '\n' | grep . > "$stage/modules/order"
 
 (cd "$stage" && find . -mindepth 1 | LC_ALL=C sort |
-	cpio --quiet -o -H newc -R 0:0) > "$out.tmp"
-mv "$out.tmp" "$out"
+	cpio --quiet -o -H newc -R 0:0) > "$out.tmp.$$"
+mv "$out.tmp.$$" "$out"
 echo "$key" > "$out.key"
-rm -rf "$stage"

@@ -3,7 +3,7 @@
 #
 # Usage:
 #   test/xl/run-xl.sh --outdir DIR [--vcpus N] [--memory MB] [--timeout S]
-#                     [--trace] [--kernel ELF] [--ramdisk FILE]
+#                     [--trace] [--kernel ELF] [--ramdisk FILE] [--no-console]
 #                     [-- GUEST-CMDLINE words...]
 #
 # QEMU (TCG) runs Xen (build/cache/xen.elf) with Debian's Linux as PV dom0
@@ -21,6 +21,8 @@
 # With --trace, xentrace records the domain's whole life, and on the host
 # build/trace/xenalyze.txt (xenalyze --summary), build/trace/report.txt and
 # DIR/trace-verdict ("match"/"mismatch", by tools/trace-report) are written.
+# The guest's console is printed at the end ("| " prefix) unless
+# --no-console is given.
 #
 # Exit status: 0 when the run reached a verdict about the domain (ending
 # poweroff, crash, reboot, or refused by xl create: see DIR/ending, and
@@ -36,6 +38,7 @@ cd "$top"
 outdir= vcpus=2 memory=64 timeout=120 trace=0
 kernel=build/pvbatch.elf ramdisk=
 usage() { sed -n '4,7p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+show_console=1
 while [ $# -gt 0 ]; do
 	case $1 in
 	--outdir) outdir=${2:?}; shift 2 ;;
@@ -45,6 +48,7 @@ while [ $# -gt 0 ]; do
 	--kernel) kernel=${2:?}; shift 2 ;;
 	--ramdisk) ramdisk=${2:?}; shift 2 ;;
 	--trace) trace=1; shift ;;
+	--no-console) show_console=0; shift ;;
 	--) shift; break ;;
 	-h|--help) usage ;;
 	*) echo "run-xl.sh: unknown option '$1'" >&2; usage ;;
@@ -111,7 +115,7 @@ kver=${kpkg#linux-image-}
 vmlinuz=build/cache/root/boot/vmlinuz-$kver
 vmlinux=build/xl/vmlinux-$kver
 if [ ! -s "$vmlinux" ] || [ "$vmlinux" -ot "$vmlinuz" ]; then
-	size=$(python3 - "$vmlinuz" "$vmlinux.xz" <<'EOF'
+	size=$(python3 - "$vmlinuz" "$vmlinux.xz.$$" <<'EOF'
 import struct, sys
 d = open(sys.argv[1], 'rb').read()
 if d[0x202:0x206] != b'HdrS':
@@ -125,11 +129,11 @@ open(sys.argv[2], 'wb').write(payload[:-4])
 print(struct.unpack('<I', payload[-4:])[0])
 EOF
 ) || fail error "cannot find the payload in $vmlinuz"
-	xz -dc "$vmlinux.xz" > "$vmlinux.tmp" 2>/dev/null &&
-		[ "$(stat -c %s "$vmlinux.tmp")" = "$size" ] ||
+	xz -dc "$vmlinux.xz.$$" > "$vmlinux.tmp.$$" 2>/dev/null &&
+		[ "$(stat -c %s "$vmlinux.tmp.$$")" = "$size" ] ||
 		fail error "cannot decompress the dom0 kernel payload"
-	rm -f "$vmlinux.xz"
-	mv "$vmlinux.tmp" "$vmlinux"
+	rm -f "$vmlinux.xz.$$"
+	mv "$vmlinux.tmp.$$" "$vmlinux"
 fi
 
 # Per-run part of the initramfs: the guest, the config, the parameters.
@@ -239,6 +243,10 @@ for f in xl-create.log xen-dmesg.log dom0-dmesg.log xl-info.txt xl-list.json \
 	[ -e "$res/$f" ] && cp "$res/$f" "$outdir/dom0/"
 done
 ending=$(cat "$outdir/ending")
+if [ $show_console = 1 ]; then
+	say "guest console ($outdir/guest-console.log):"
+	tr -d '\r' < "$outdir/guest-console.log" | sed 's/^/  | /'
+fi
 
 # --- trace ------------------------------------------------------------------
 if [ $trace = 1 ] && [ -s "$res/trace.bin" ]; then
