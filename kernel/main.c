@@ -8,11 +8,14 @@
 #include <linux/errno.h>
 #include <linux/string.h>
 #include <asm/smp.h>
+#include <asm/paravirt.h>
 #include <pvbatch/cmdline.h>
 #include <pvbatch/ktap.h>
 #include <pvbatch/main.h>
 
-enum fail_mode { FAIL_NONE, FAIL_KTAP, FAIL_PANIC, FAIL_FAULT, FAIL_HANG };
+enum fail_mode {
+	FAIL_NONE, FAIL_KTAP, FAIL_PANIC, FAIL_FAULT, FAIL_HANG, FAIL_LAZY_NEST,
+};
 
 static enum fail_mode fail_mode;
 
@@ -21,6 +24,7 @@ static int set_fail(const char *val, bool apply, const char **why)
 	static const char *const modes[] = {
 		[FAIL_KTAP] = "ktap", [FAIL_PANIC] = "panic",
 		[FAIL_FAULT] = "fault", [FAIL_HANG] = "hang",
+		[FAIL_LAZY_NEST] = "lazy-nest",
 	};
 	unsigned int i;
 
@@ -31,7 +35,7 @@ static int set_fail(const char *val, bool apply, const char **why)
 			return 0;
 		}
 	}
-	*why = "expected ktap, panic, fault or hang";
+	*why = "expected ktap, panic, fault, hang or lazy-nest";
 	return -EINVAL;
 }
 DEFINE_KPARAM(fail, set_fail);
@@ -44,6 +48,11 @@ static void fail_on_purpose(void)
 	case FAIL_FAULT:
 		printk("fail=fault: writing to an unmapped address\n");
 		*(volatile int *)0xffffffffbff00000UL = 1;
+		break;
+	case FAIL_LAZY_NEST:
+		printk("fail=lazy-nest: entering lazy MMU mode twice\n");
+		arch_enter_lazy_mmu_mode();
+		arch_enter_lazy_mmu_mode();
 		break;
 	case FAIL_HANG:
 		printk("fail=hang: spinning forever\n");

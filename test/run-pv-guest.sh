@@ -2,7 +2,8 @@
 # test/run-pv-guest.sh - boot pvbatch on the real Xen hypervisor under QEMU.
 #
 #   test/run-pv-guest.sh [--direct|--xl] [--vcpus N] [--timeout S]
-#                        [--memory MB] [--trace] [--out DIR] [-- GUEST-ARGS...]
+#                        [--memory MB] [--trace] [--out DIR] [--kernel ELF]
+#                        [-- GUEST-ARGS...]
 #
 # --direct  Xen boots our guest as its initial domain (Xen's domain builder
 #           builds it exactly as it would a PV domU's kernel).
@@ -15,7 +16,7 @@
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-mode=xl vcpus=2 timeout= memory= trace=0 out=
+mode=xl vcpus=2 timeout= memory= trace=0 out= guest=
 guest_args=()
 
 die() { echo "run-pv-guest: $*" >&2; exit 2; }
@@ -29,6 +30,7 @@ while [ $# -gt 0 ]; do
 	--memory) [ $# -ge 2 ] || die "--memory needs MB"; memory=$2; shift ;;
 	--trace) trace=1 ;;
 	--out) [ $# -ge 2 ] || die "--out needs a directory"; out=$2; shift ;;
+	--kernel) [ $# -ge 2 ] || die "--kernel needs a file"; guest=$2; shift ;;
 	--) shift; guest_args=("$@"); break ;;
 	-h|--help) sed -n '2,15p' "$0"; exit 0 ;;
 	*) die "unknown option '$1' (see --help)" ;;
@@ -40,12 +42,18 @@ case $vcpus in ''|*[!0-9]*) die "--vcpus: '$vcpus' is not a number" ;; esac
 [ "$vcpus" -ge 1 ] && [ "$vcpus" -le 8 ] || die "--vcpus: $vcpus not in 1..8"
 [ -z "$timeout" ] || case $timeout in *[!0-9]*) die "--timeout: '$timeout' is not a number" ;; esac
 [ -z "$memory" ] || case $memory in *[!0-9]*) die "--memory: '$memory' is not a number" ;; esac
+# The guest checks it got every vCPU asked for, unless told otherwise.
+case " ${guest_args[*]} " in
+*" expect_vcpus="*) ;;
+*) guest_args+=("expect_vcpus=$vcpus") ;;
+esac
 for w in "${guest_args[@]}"; do
 	case $w in *' '*) die "guest argument '$w' contains a space" ;; esac
 done
 
-guest=$top/build/pvbatch.elf
+guest=${guest:-$top/build/pvbatch.elf}
 [ -f "$guest" ] || die "no guest image $guest (run make)"
+guest=$(cd "$(dirname "$guest")" && pwd)/$(basename "$guest")
 out=${out:-$top/build/run}
 mkdir -p "$out"
 rm -f "$out/serial.log" "$out/guest-console.log" "$out/ending" "$out/trace-verdict"
@@ -53,29 +61,26 @@ rm -f "$out/serial.log" "$out/guest-console.log" "$out/ending" "$out/trace-verdi
 t0=$(date +%s.%N)
 phase() { printf '[%6.1fs] %s\n' "$(echo "$(date +%s.%N) - $t0" | bc)" "$*"; }
 
-# judge CONSOLE ENDING: the common verdict for both modes.
+# judge CONSOLE ENDING: the common verdict for both modes, one line.
 judge() {
-	local console=$1 ending=$2 word reason
-	word=${ending%% *}
-	reason=${ending#* }
-	if [ "$word" != poweroff ]; then
-		echo "run-pv-guest: FAIL: guest did not shut down cleanly: $ending" >&2
-		return 1
-	fi
+	local console=$1 ending=$2 why=()
 	if grep -Eq '(^|[^a-z])not ok [0-9]' "$console"; then
-		echo "run-pv-guest: FAIL: KTAP failure: $(grep -Eo 'not ok [0-9]+ [^ ]+' "$console" | head -3 | tr '\n' ';')" >&2
-		return 1
+		why+=("KTAP failure: $(grep -Eo 'not ok [0-9]+ [^ ]+' "$console" | head -3 | paste -sd, -)")
 	fi
-	if ! grep -q 'pvbatch: verdict PASS' "$console"; then
-		echo "run-pv-guest: FAIL: clean shutdown but no PASS verdict from the guest" >&2
-		return 1
+	if [ "${ending%% *}" != poweroff ]; then
+		why+=("did not shut down cleanly: $ending")
+	elif ! grep -q 'pvbatch: verdict PASS' "$console"; then
+		why+=("clean shutdown but no PASS verdict from the guest")
 	fi
 	if [ "$trace" = 1 ] && [ "$(cat "$out/trace-verdict" 2>/dev/null)" != match ]; then
-		echo "run-pv-guest: FAIL: trace report: $(cat "$out/trace-verdict" 2>/dev/null || echo missing) (see build/trace/report.txt)" >&2
+		why+=("trace report: $(cat "$out/trace-verdict" 2>/dev/null || echo missing) (build/trace/report.txt)")
+	fi
+	if [ ${#why[@]} -gt 0 ]; then
+		local IFS=';'
+		echo "run-pv-guest: FAIL: ${why[*]}" >&2
 		return 1
 	fi
-	echo "run-pv-guest: PASS ($mode, $vcpus vCPUs): $reason"
-	return 0
+	echo "run-pv-guest: PASS ($mode, $vcpus vCPUs): ${ending#* }"
 }
 
 run_direct() {
@@ -107,7 +112,8 @@ run_direct() {
 			break
 		fi
 		if grep -Eq 'Could not construct domain 0|Panic on CPU' "$log" 2>/dev/null; then
-			ending="refused $(grep -Eo '(Could not construct domain 0|Panic on CPU.*)' "$log" | head -1)"
+			sleep 0.5	# let Xen print the panic's reason line
+			ending="refused $(grep -A1 -E 'Panic on CPU' "$log" | grep -v 'Panic on CPU' | sed 's/^(XEN) *//' | grep -v '^\*\*\*' | head -1)"
 			break
 		fi
 		if [ "$(date +%s)" -ge $deadline ]; then
@@ -132,7 +138,7 @@ run_direct() {
 }
 
 run_xl() {
-	local xlargs=(--outdir "$out" --vcpus "$vcpus")
+	local xlargs=(--outdir "$out" --vcpus "$vcpus" --kernel "$guest")
 	[ -x "$top/test/xl/run-xl.sh" ] || die "--xl: test/xl/run-xl.sh missing"
 	[ -z "$timeout" ] || xlargs+=(--timeout "$timeout")
 	[ -z "$memory" ] || xlargs+=(--memory "$memory")

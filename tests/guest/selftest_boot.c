@@ -61,7 +61,7 @@ static void cmdline_rejections(void)
 		"selftest=boot,",	/* trailing comma */
 		"expect_vcpus=0",
 		"expect_vcpus=2x",
-		"fail=sometimes",
+		"fail=sometimes", "fail=",
 		"selftest=boot nosuchkey=1",	/* one bad word fails the line */
 	};
 	static const char *const good[] = {

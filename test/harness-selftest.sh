@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# test/harness-selftest.sh - the harness must see every way a run can fail.
+#
+#   test/harness-selftest.sh [--direct|--xl]
+#
+# Each case boots the real guest on real Xen with a command line that makes
+# it pass or fail in one particular way, and checks run-pv-guest.sh's exit
+# status and the reason it gives.  Output is KTAP; exit 0 only if every case
+# behaved.  (--xl covers the same endings through stock xl: test/xl/selftest.sh.)
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+mode=${1:---direct}
+case $mode in
+--direct) ;;
+--xl) exec "$top/test/xl/selftest.sh" ;;
+*) echo "usage: $0 [--direct|--xl]" >&2; exit 2 ;;
+esac
+
+out=$top/build/harness-selftest
+mkdir -p "$out"
+n=0 failed=0
+
+# case NAME WANT_RC REASON_REGEX [run-pv-guest args...]
+case_() {
+	local name=$1 want=$2 re=$3 rc
+	shift 3
+	n=$((n + 1))
+	"$top/test/run-pv-guest.sh" --direct --out "$out/$name" "$@" \
+		> "$out/$name.log" 2>&1
+	rc=$?
+	if { [ "$want" = 0 ] && [ $rc -eq 0 ]; } ||
+	   { [ "$want" != 0 ] && [ $rc -ne 0 ]; }; then
+		if grep -Eq -- "$re" "$out/$name.log"; then
+			echo "ok $n $name"
+			echo "# $(grep -E '^run-pv-guest:' "$out/$name.log" | tail -1)"
+			return
+		fi
+		echo "not ok $n $name"
+		echo "# exit $rc as expected, but no line matching /$re/"
+	else
+		echo "not ok $n $name"
+		echo "# exit $rc, expected $([ "$want" = 0 ] && echo 0 || echo non-zero)"
+	fi
+	sed 's/^/#   /' "$out/$name.log" | tail -8
+	failed=$((failed + 1))
+}
+
+# An image Xen's domain builder must refuse: our ELF without its Xen notes.
+objcopy --remove-section=.note.Xen "$top/build/pvbatch.elf" "$out/no-notes.elf"
+
+echo "KTAP version 1"
+echo "1..8"
+case_ passing 0 'PASS \(direct' --vcpus 2 -- selftest=boot
+case_ ktap-failure 1 'KTAP failure: not ok 1 harness.deliberate_failure' -- fail=ktap
+case_ panic 1 'did not shut down cleanly: crash' -- fail=panic
+case_ page-fault 1 'did not shut down cleanly: crash' -- fail=fault
+case_ lazy-rule 1 'did not shut down cleanly: crash' -- fail=lazy-nest
+case_ bad-cmdline 1 'did not shut down cleanly: crash' -- nosuchkey=1
+case_ hang 1 'did not shut down cleanly: timeout' --timeout 8 -- fail=hang
+case_ refused 1 'did not shut down cleanly: refused' --kernel "$out/no-notes.elf"
+
+# The guest must also have said why, on its console.
+for pair in "page-fault:unhandled page fault" "lazy-rule:entered twice" \
+	    "bad-cmdline:unknown key 'nosuchkey'" "panic:fail=panic requested"; do
+	name=${pair%%:*} msg=${pair#*:}
+	if ! grep -q "$msg" "$out/$name/guest-console.log"; then
+		echo "# $name: the console does not say '$msg'"
+		failed=$((failed + 1))
+	fi
+done
+echo "# harness-selftest: $((n - failed)) passed, $failed failed"
+[ $failed -eq 0 ]
