@@ -26,7 +26,7 @@ LDFLAGS		:= -nostdlib -static -z max-page-size=4096 -z noexecstack \
 		   --no-warn-rwx-segments -T arch/x86/kernel/pvbatch.lds
 
 GUEST_SRCS	:= $(wildcard arch/x86/xen/*.c arch/x86/kernel/*.c mm/*.c \
-				kernel/*.c lib/*.c tests/guest/*.c)
+				kernel/*.c lib/*.c tests/guest/*.c bench/*.c)
 GUEST_ASMS	:= arch/x86/xen/xen-head.S arch/x86/kernel/entry_64.S
 GUEST_OBJS	:= $(patsubst %.c,$(O)/obj/%.o,$(GUEST_SRCS)) \
 		   $(patsubst %.S,$(O)/obj/%.o,$(GUEST_ASMS))
@@ -64,7 +64,27 @@ check-direct: $(GUEST)
 	test/run-pv-guest.sh --direct --vcpus 2 -- selftest=all
 	test/harness-selftest.sh --direct
 
-check: deps all sparse abi-check check-direct
+# The A/D race on real Xen: >= 10^5 racing writes per backend, 2 vCPUs.
+RACE_ROUNDS	:= 270
+check-race: $(GUEST)
+	test/run-pv-guest.sh --direct --vcpus 2 --timeout 600 --out $(O)/race \
+		-- selftest=race race_rounds=$(RACE_ROUNDS)
+
+# The full race proof: >= 10^6 racing writes per backend, 2 and 4 vCPUs,
+# as the initial domain and as a domU under xl.
+LONG_ROUNDS	:= 2700
+check-long: deps $(GUEST)
+	for v in 2 4; do \
+		test/run-pv-guest.sh --direct --vcpus $$v --timeout 3600 \
+			--out $(O)/race-long-direct-$$v \
+			-- selftest=race race_rounds=$(LONG_ROUNDS) || exit 1; \
+		test/run-pv-guest.sh --xl --vcpus $$v --timeout 3600 \
+			--out $(O)/race-long-xl-$$v \
+			-- selftest=race race_rounds=$(LONG_ROUNDS) || exit 1; \
+	done
+	@grep -h '^# race ' $(O)/race-long-*/guest-console.log
+
+check: deps all sparse abi-check check-direct check-race
 	@echo "make check: all passed"
 
 run: deps all
@@ -73,4 +93,4 @@ run: deps all
 clean:
 	rm -rf $(O)/obj $(GUEST)
 
-.PHONY: all deps sparse check check-direct run clean
+.PHONY: all deps sparse check check-direct check-race check-long run clean

@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The A/D race, on real Xen with vCPUs running in parallel.
+ *
+ * vCPU 0 keeps changing the protection of a region (toggling a software
+ * bit nobody depends on) with the backend under test, while vCPUs 1..n
+ * each touch their share of its pages exactly once per round, at random
+ * moments: mostly writes, some reads.  Each round starts with A and D
+ * clear in every pte and every TLB flushed, so each access must set them
+ * again in the pte.  At the end of a round a page that was written but
+ * has D clear is a lost dirty bit; touched but A clear, a lost accessed
+ * bit.  Each page is touched once a round because a second access could
+ * re-set a bit that was lost (after a flush) and hide the loss.
+ *
+ * The generic backend holds ptes non-present, so its writers fault: the
+ * fault hook waits for the entry to come back and retries, as a kernel
+ * would.  The unsafe control (read, then MMU_NORMAL_PT_UPDATE: the bug
+ * PRESERVE_AD exists to prevent) lives only here, and must lose bits in
+ * the same boot, or the test is not sensitive and fails.
+ */
+#include <linux/kernel.h>
+#include <linux/errno.h>
+#include <linux/string.h>
+#include <asm/paravirt.h>
+#include <asm/pgalloc.h>
+#include <asm/ptrace.h>
+#include <asm/smp.h>
+#include <asm/xen/hypercall.h>
+#include <asm/xen/multicalls.h>
+#include <pvbatch/cmdline.h>
+#include <pvbatch/ktap.h>
+#include <pvbatch/mm.h>
+#include "testlib.h"
+
+#define RACE_MAX_PAGES	4096
+
+static unsigned long race_rounds = 200, race_pages = 512;
+
+static int set_race_ulong(const char *val, unsigned long *dst, unsigned long max,
+			  bool apply, const char **why)
+{
+	unsigned long v;
+
+	if (kstrtoul(val, &v) || !v || v > max) {
+		*why = "expected a positive number within the test's limit";
+		return -EINVAL;
+	}
+	if (apply)
+		*dst = v;
+	return 0;
+}
+
+static int set_race_rounds(const char *val, bool apply, const char **why)
+{
+	return set_race_ulong(val, &race_rounds, 1000000, apply, why);
+}
+DEFINE_KPARAM(race_rounds, set_race_rounds);
+
+static int set_race_pages(const char *val, bool apply, const char **why)
+{
+	return set_race_ulong(val, &race_pages, RACE_MAX_PAGES, apply, why);
+}
+DEFINE_KPARAM(race_pages, set_race_pages);
+
+enum { UNTOUCHED, READ, WRITTEN };
+
+struct race {
+	struct region r;
+	struct spin_barrier start, end;
+	unsigned int writers;
+	volatile unsigned int done;
+	volatile bool stop;
+	u8 access[RACE_MAX_PAGES];
+	u64 faults[NR_CPUS];
+};
+
+static struct race race;
+
+static u64 xorshift(u64 *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* A writer hit a pte the generic transaction holds non-present: wait. */
+static bool wait_until_present(struct pt_regs *regs, unsigned long cr2)
+{
+	struct race *rc = this_cpu()->fault_hook_data;
+	unsigned int spins = 0;
+	pte_t *ptep;
+
+	(void)regs;
+	if (cr2 < rc->r.start || cr2 >= region_end(&rc->r))
+		return false;
+	ptep = lookup_pte(cr2);
+	while (!pte_present(ptep_read(ptep))) {
+		if (++spins % 1024 == 0)
+			HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+		cpu_relax();
+	}
+	rc->faults[smp_processor_id()]++;
+	return true;
+}
+
+static long writer(void *arg)
+{
+	struct race *rc = arg;
+	unsigned int me = smp_processor_id() - 1;
+	u64 seed = 0x9e3779b97f4a7c15ULL * (me + 1);
+	unsigned long round, p;
+
+	this_cpu()->fault_hook_data = rc;
+	this_cpu()->fault_hook = wait_until_present;
+	for (round = 0;; round++) {
+		barrier_wait(&rc->start);
+		if (rc->stop)
+			break;
+		for (p = me; p < rc->r.npages; p += rc->writers) {
+			volatile u8 *page = (volatile u8 *)(rc->r.start + p * PAGE_SIZE);
+			u64 x = xorshift(&seed);
+			unsigned int delay = x % 256;
+
+			while (delay--)
+				cpu_relax();
+			if ((x >> 16) % 4) {
+				page[(x >> 20) % PAGE_SIZE] = (u8)round;
+				rc->access[p] = WRITTEN;
+			} else {
+				(void)page[(x >> 20) % PAGE_SIZE];
+				rc->access[p] = READ;
+			}
+		}
+		__atomic_fetch_add(&rc->done, 1, __ATOMIC_RELEASE);
+		barrier_wait(&rc->end);
+	}
+	this_cpu()->fault_hook = NULL;
+	return 0;
+}
+
+/* The negative control: what the transaction would be without PRESERVE_AD. */
+static pte_t unsafe_start(unsigned long addr, pte_t *ptep)
+{
+	(void)addr;
+	return ptep_read(ptep);
+}
+
+static void unsafe_commit(unsigned long addr, pte_t *ptep, pte_t old, pte_t pte)
+{
+	(void)addr;
+	(void)old;
+	xen_mc_queue_mmu_update(ptep_to_machine(ptep) | MMU_NORMAL_PT_UPDATE,
+				pte_val(pte), _RET_IP_);
+}
+
+struct race_result {
+	u64 writes, reads, lost_dirty, lost_accessed, faults, passes;
+	int err;
+};
+
+static void run_race(const char *backend, struct race_result *res)
+{
+	struct race *rc = &race;
+	pte_t (*saved_start)(unsigned long, pte_t *) = pv_mmu_ops.ptep_modify_prot_start;
+	void (*saved_commit)(unsigned long, pte_t *, pte_t, pte_t) =
+		pv_mmu_ops.ptep_modify_prot_commit;
+	bool unsafe = !strcmp(backend, "unsafe");
+	unsigned long round, p;
+	unsigned int cpu;
+	bool toggle = false;
+
+	memset(res, 0, sizeof(*res));
+	if (unsafe) {
+		pv_mmu_select("xen");
+		pv_mmu_ops.ptep_modify_prot_start = unsafe_start;
+		pv_mmu_ops.ptep_modify_prot_commit = unsafe_commit;
+	} else if (pv_mmu_select(backend)) {
+		res->err = -EINVAL;
+		return;
+	}
+	rc->writers = nr_cpus_online - 1;
+	rc->stop = false;
+	memset(rc->faults, 0, sizeof(rc->faults));
+	barrier_init(&rc->start, nr_cpus_online);
+	barrier_init(&rc->end, nr_cpus_online);
+	for (cpu = 1; cpu < nr_cpus_online; cpu++)
+		smp_call_async(cpu, writer, rc);
+
+	for (round = 0; round < race_rounds && !res->err; round++) {
+		memset(rc->access, UNTOUCHED, rc->r.npages);
+		rc->done = 0;
+		res->err = region_clear_bits(&rc->r, _PAGE_AD);
+		barrier_wait(&rc->start);
+		do {
+			pgprot_t prot = __pgprot(_PAGE_PRESENT | _PAGE_RW |
+						 (toggle ? _PAGE_SOFTW1 : 0));
+			int err = change_protection(&rc->r, rc->r.start,
+						    region_end(&rc->r), prot);
+
+			if (err && !res->err)
+				res->err = err;
+			toggle = !toggle;
+			res->passes++;
+		} while (__atomic_load_n(&rc->done, __ATOMIC_ACQUIRE) < rc->writers);
+		barrier_wait(&rc->end);
+
+		for (p = 0; p < rc->r.npages; p++) {
+			u64 v = pte_val(ptep_read(region_ptep(&rc->r, p)));
+
+			if (rc->access[p] == WRITTEN) {
+				res->writes++;
+				res->lost_dirty += !(v & _PAGE_DIRTY);
+			} else if (rc->access[p] == READ) {
+				res->reads++;
+			}
+			if (rc->access[p] != UNTOUCHED)
+				res->lost_accessed += !(v & _PAGE_ACCESSED);
+		}
+	}
+	rc->stop = true;
+	barrier_wait(&rc->start);
+	for (cpu = 1; cpu < nr_cpus_online; cpu++) {
+		smp_wait(cpu);
+		res->faults += rc->faults[cpu];
+	}
+	pv_mmu_ops.ptep_modify_prot_start = saved_start;
+	pv_mmu_ops.ptep_modify_prot_commit = saved_commit;
+	ktap_diag("race backend=%s vcpus=%u rounds=%lu pages=%lu writes=%lu reads=%lu "
+		  "lost_dirty=%lu lost_accessed=%lu faults=%lu passes=%lu",
+		  backend, nr_cpus_online, race_rounds, rc->r.npages, res->writes,
+		  res->reads, res->lost_dirty, res->lost_accessed, res->faults,
+		  res->passes);
+}
+
+static bool race_setup(void)
+{
+	int rc;
+
+	if (nr_cpus_online < 2) {
+		KT_EXPECT(0, "the race needs at least 2 vCPUs, have %u", nr_cpus_online);
+		return false;
+	}
+	if (race.r.npages)
+		return true;
+	rc = region_create(&race.r, race_pages, 0, PAGE_KERNEL);
+	KT_EXPECT(!rc, "region_create(%lu): %d", race_pages, rc);
+	return !rc;
+}
+
+static void race_must_not_lose(const char *backend)
+{
+	struct race_result res;
+
+	if (!race_setup())
+		return;
+	run_race(backend, &res);
+	KT_EXPECT(!res.err, "%s: change_protection failed: %d", backend, res.err);
+	KT_EXPECT(res.writes > 0, "no racing writes");
+	KT_EXPECT(res.lost_dirty == 0, "%s lost %lu dirty bits", backend, res.lost_dirty);
+	KT_EXPECT(res.lost_accessed == 0, "%s lost %lu accessed bits", backend,
+		  res.lost_accessed);
+	if (!strcmp(backend, "generic"))
+		KT_EXPECT(res.faults > 0, "generic: no writer ever met a held pte");
+}
+
+static void race_generic(void) { race_must_not_lose("generic"); }
+static void race_xen(void) { race_must_not_lose("xen"); }
+static void race_xen_nobatch(void) { race_must_not_lose("xen-nobatch"); }
+
+static void race_unsafe_control(void)
+{
+	struct race_result res;
+
+	if (!race_setup())
+		return;
+	run_race("unsafe", &res);
+	KT_EXPECT(!res.err, "unsafe: change_protection failed: %d", res.err);
+	KT_EXPECT(res.lost_dirty + res.lost_accessed > 0,
+		  "the unsafe control lost nothing over %lu writes: the test is not sensitive",
+		  res.writes);
+}
+
+KTAP_CASE(race, unsafe_control, race_unsafe_control);
+KTAP_CASE(race, generic, race_generic);
+KTAP_CASE(race, xen, race_xen);
+KTAP_CASE(race, xen_nobatch, race_xen_nobatch);
