@@ -199,16 +199,15 @@ while :; do
 	fi
 	mapfile -t marks < <(grep -a -o 'XLRUN .*' "$serial" | tr -d '\r')
 	while [ $seen -lt ${#marks[@]} ]; do
-		set -- ${marks[$seen]}
+		read -r _ _ phase rest <<< "${marks[$seen]}"
 		seen=$((seen + 1))
-		phase=$3; shift 3
 		case $phase in
 		dom0-up) say "dom0 up (toolstack ready)" ;;
 		xl-create) say "xl create" ;;
-		guest-running) say "guest running (${1:-})" ;;
-		guest-ended) say "guest ended: $*" ;;
+		guest-running) say "guest running ($rest)" ;;
+		guest-ended) say "guest ended: $rest" ;;
 		exported) say "results exported" ;;
-		*) say "dom0: $phase $*" ;;
+		*) say "dom0: $phase $rest" ;;
 		esac
 	done
 	kill -0 "$QEMU_PID" 2>/dev/null || break
@@ -240,7 +239,7 @@ cp "$res/xl.log" "$outdir/xl.log" 2>/dev/null || : > "$outdir/xl.log"
 mkdir -p "$outdir/dom0"
 for f in xl-create.log xen-dmesg.log dom0-dmesg.log xl-info.txt xl-list.json \
 	 xen-init-dom0.log xenstored.log xentrace.log domid; do
-	[ -e "$res/$f" ] && cp "$res/$f" "$outdir/dom0/"
+	if [ -e "$res/$f" ]; then cp "$res/$f" "$outdir/dom0/"; fi
 done
 ending=$(cat "$outdir/ending")
 if [ $show_console = 1 ]; then
