@@ -1,0 +1,100 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# pvbatch: host-side unit tests, sanitizers and fuzzing of the batching
+# layer (arch/x86/xen/multicalls.c, arch/x86/xen/mmu.c).  From the
+# top-level Makefile:
+#
+#     include tests/host/host-tests.mk
+#
+#   make host-tests   cmocka unit tests, plain and under ASan+UBSan
+#   make fuzz-smoke   a short libFuzzer run (about 20 s), for make check
+#   make fuzz         a long libFuzzer run (FUZZ_RUNS executions, 2*10^6)
+#
+# The guest sources are compiled unchanged: tests/host/include comes
+# first on the include path and replaces asm/xen/hypercall.h (by the
+# recording double, mc-double.c) and asm/smp.h.  Binaries go to
+# build/host/.  Every binary's run ends with one line
+#     host-tests: <binary>: PASS|FAIL ...
+# and a failure fails the target.
+
+HOST_DIR	:= $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
+HOST_O		:= build/host
+HOST_CC		?= gcc
+FUZZ_CC		?= clang
+FUZZ_RUNS	?= 2000000
+FUZZ_SMOKE_TIME	?= 20
+
+HOST_CFLAGS	:= -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
+		   -fno-omit-frame-pointer \
+		   -I$(HOST_DIR)/include -Iarch/x86/include -Iinclude
+HOST_SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=all
+# Small batches in the fuzzer, so that flushes when full are frequent.
+FUZZ_CONFIG	:= -DCONFIG_MC_ENTRIES=4 -DCONFIG_MC_ARGS_BYTES=200
+
+HOST_SUPPORT	:= $(HOST_DIR)/mc-double.c $(HOST_DIR)/mc-support.c
+HOST_UNDER_TEST	:= arch/x86/xen/multicalls.c arch/x86/xen/mmu.c
+HOST_DEPS	:= $(HOST_SUPPORT) $(HOST_UNDER_TEST) $(HOST_DIR)/mc-double.h \
+		   $(HOST_DIR)/mc-support.h $(HOST_DIR)/host-tests.mk \
+		   $(wildcard $(HOST_DIR)/include/asm/*.h \
+			      $(HOST_DIR)/include/asm/xen/*.h \
+			      arch/x86/include/asm/*.h arch/x86/include/asm/xen/*.h \
+			      include/linux/*.h include/xen/interface/*.h)
+
+$(HOST_O)/mc-tests: $(HOST_DIR)/mc-tests.c $(HOST_DEPS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_EXTRA) -o $@ $< $(HOST_SUPPORT) \
+		$(HOST_UNDER_TEST) -lcmocka
+
+$(HOST_O)/mc-tests-san: $(HOST_DIR)/mc-tests.c $(HOST_DEPS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) $(HOST_EXTRA) -o $@ $< \
+		$(HOST_SUPPORT) $(HOST_UNDER_TEST) -lcmocka
+
+$(HOST_O)/mc-fuzz: $(HOST_DIR)/mc-fuzz.c $(HOST_DEPS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(HOST_CFLAGS) $(FUZZ_CONFIG) $(HOST_EXTRA) \
+		-fsanitize=fuzzer $(HOST_SAN) -o $@ $< $(HOST_SUPPORT) \
+		arch/x86/xen/multicalls.c
+
+# Run one cmocka binary; its exit status is its number of failed tests.
+define host_run
+	@echo "== $(1)"; \
+	$(1) 2>&1 | tee $(1).log; rc=$${PIPESTATUS[0]}; \
+	n=$$(sed -n 's/^\[==========\] \([0-9]*\) test(s) run\./\1/p' $(1).log); \
+	if [ $$rc -eq 0 ] && [ -n "$$n" ]; then \
+		echo "host-tests: $(notdir $(1)): PASS ($$n tests)"; \
+	else \
+		echo "host-tests: $(notdir $(1)): FAIL (exit $$rc)"; exit 1; \
+	fi
+endef
+
+host-tests: SHELL := /bin/bash
+host-tests: $(HOST_O)/mc-tests $(HOST_O)/mc-tests-san
+	$(call host_run,$(HOST_O)/mc-tests)
+	$(call host_run,$(HOST_O)/mc-tests-san)
+
+# A libFuzzer run; the exec count comes from its "Done N runs" line.
+define fuzz_run
+	@mkdir -p $(HOST_O)/fuzz-corpus $(HOST_O)/fuzz-artifacts; \
+	start=$$(date +%s); \
+	$(HOST_O)/mc-fuzz $(1) -artifact_prefix=$(HOST_O)/fuzz-artifacts/ \
+		$(HOST_O)/fuzz-corpus > $(HOST_O)/mc-fuzz.log 2>&1; rc=$$?; \
+	secs=$$(( $$(date +%s) - start )); \
+	tail -n 3 $(HOST_O)/mc-fuzz.log; \
+	runs=$$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' $(HOST_O)/mc-fuzz.log); \
+	if [ $$rc -eq 0 ] && [ -n "$$runs" ]; then \
+		echo "host-tests: mc-fuzz: PASS ($$runs execs in $$secs s, no finding)"; \
+	else \
+		grep -m5 -e '^model:' -e 'ERROR' $(HOST_O)/mc-fuzz.log; \
+		echo "host-tests: mc-fuzz: FAIL (exit $$rc, see $(HOST_O)/mc-fuzz.log)"; \
+		exit 1; \
+	fi
+endef
+
+fuzz-smoke: $(HOST_O)/mc-fuzz
+	$(call fuzz_run,-max_total_time=$(FUZZ_SMOKE_TIME) -print_final_stats=1)
+
+fuzz: $(HOST_O)/mc-fuzz
+	$(call fuzz_run,-runs=$(FUZZ_RUNS) -print_final_stats=1)
+
+.PHONY: host-tests fuzz-smoke fuzz

@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer harness for the batching layer (arch/x86/xen/multicalls.c,
+ * built unchanged against the recording double).  The input is decoded
+ * into a sequence of operations -- queue mmu_update / mmuext_op requests,
+ * callbacks, flushes, lazy enter/leave in a valid order, immediate
+ * updates (from fault context too), and injected failures -- and what
+ * reached the double is checked against a reference model:
+ *
+ *  - every queued request reaches the double, and (TLB flushes aside)
+ *    exactly once; a TLB flush may be issued again only after a request
+ *    of its batch failed;
+ *  - a batch reaches the double before the next one, in queue order,
+ *    except that requests following a failed one in the same entry (a
+ *    run of the same op) may come after the batch's later entries;
+ *  - every TLB flush is issued after every update queued before it in
+ *    its batch;
+ *  - exactly the failed presentations are reported, in order, with
+ *    op, error, request and caller; nothing else is;
+ *  - xen_mc_flush returns the first error of its flush, lazy leave the
+ *    first of the section (fault-context updates excluded), an
+ *    immediate update its own;
+ *  - callbacks run once, after the requests queued before them;
+ *  - an update from fault context leaves the open batch untouched.
+ *
+ * A violation aborts.  Built with small capacities so that flushes when
+ * full are frequent.
+ */
+#include <linux/kernel.h>
+#include <linux/errno.h>
+#include <asm/xen/multicalls.h>
+#include "mc-double.h"
+#include "mc-support.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAXQ		(1 << 16)
+#define MAXCB		4096
+#define NOPOS		(-1)
+
+struct qreq {
+	unsigned int op;
+	bool flush;			/* a TLB flush mmuext_op */
+	bool now;			/* issued at once, not batched */
+	u64 ptr, val;			/* what the log reports */
+	unsigned long caller;
+	u64 epoch;			/* batch: mc->flushes when queued */
+	unsigned int pres;		/* presentations */
+	int first, last_applied, first_applied;
+	bool failed;
+};
+
+static struct qreq qs[MAXQ];
+static unsigned int nq;
+static int fail_err[MAXQ + 64];		/* by tag: fail every presentation */
+static struct { unsigned int seq; int runs; } cbs[MAXCB];
+static unsigned int ncb;
+
+static struct mc_batch *mc;
+static unsigned int synced, nlog;
+static bool g_lazy, g_fault;		/* during the current operation */
+static int lazy_err;
+static int first_err_since;		/* first failed presentation since mark */
+
+#define CHECK(c, ...) do {						\
+	if (!(c)) {							\
+		fprintf(stderr, "model: %s:%d: %s: ", __FILE__, __LINE__, #c); \
+		fprintf(stderr, __VA_ARGS__);				\
+		fputc('\n', stderr);					\
+		abort();						\
+	}								\
+} while (0)
+
+static bool is_flush_cmd(unsigned int cmd)
+{
+	return cmd >= MMUEXT_TLB_FLUSH_LOCAL && cmd <= MMUEXT_INVLPG_ALL;
+}
+
+static unsigned int tag_of(const struct hc_req *r)
+{
+	if (r->op == __HYPERVISOR_mmu_update)
+		return r->val >> 12;
+	return r->ext.arg1.linear_addr >> 12;
+}
+
+static int pred_tag(const struct hc_req *r, void *data)
+{
+	unsigned int t = tag_of(r);
+
+	(void)data;
+	return t && t <= nq ? fail_err[t] : 0;
+}
+
+/* Take in what the double saw since the last sync. */
+static void sync(void)
+{
+	unsigned int nfail = 0, first_fail = hc.nr_reqs, i;
+
+	for (i = synced; i < hc.nr_reqs; i++) {
+		const struct hc_req *r = &hc.reqs[i];
+		unsigned int t = tag_of(r);
+		struct qreq *q;
+
+		CHECK(t >= 1 && t <= nq, "request %u: unknown tag %u", i, t);
+		q = &qs[t - 1];
+		CHECK(r->op == q->op, "tag %u: op %u, queued %u", t, r->op, q->op);
+		if (q->op == __HYPERVISOR_mmu_update)
+			CHECK(r->ptr == q->ptr && r->val == q->val,
+			      "tag %u: request changed", t);
+		else
+			CHECK(r->ext.cmd == q->ptr, "tag %u: cmd changed", t);
+		q->pres++;
+		if (q->first == NOPOS)
+			q->first = i;
+		if (r->applied) {
+			if (q->first_applied == NOPOS)
+				q->first_applied = i;
+			q->last_applied = i;
+		} else {
+			q->failed = true;
+			nfail++;
+			if (first_fail == hc.nr_reqs)
+				first_fail = i;
+			if (!first_err_since)
+				first_err_since = r->err;
+			if (g_lazy && !g_fault && !lazy_err)
+				lazy_err = r->err;
+		}
+		CHECK(q->pres == 1 || q->flush,
+		      "tag %u issued %u times", t, q->pres);
+	}
+	CHECK(mc->nr_log - nlog == nfail, "%u failures logged, %u failed",
+	      mc->nr_log - nlog, nfail);
+	CHECK(mc->failures == mc->nr_log, "failures %lu, logged %u",
+	      (unsigned long)mc->failures, mc->nr_log);
+	/* The log ring keeps the last MC_FAILURE_LOG: compare those. */
+	for (i = first_fail; nfail && i < hc.nr_reqs; i++) {
+		const struct hc_req *r = &hc.reqs[i];
+		const struct qreq *q;
+		const struct mc_failure *f;
+
+		if (r->applied)
+			continue;
+		q = &qs[tag_of(r) - 1];
+		if (nlog + MC_FAILURE_LOG >= mc->nr_log) {
+			f = &mc->log[nlog % MC_FAILURE_LOG];
+			CHECK(f->op == r->op && f->err == r->err &&
+			      f->ptr == q->ptr && f->val == q->val &&
+			      f->caller == q->caller,
+			      "log %u: op %u err %d ptr %#lx val %#lx caller %#lx;"
+			      " tag %u failed with %d", nlog, f->op, f->err,
+			      (unsigned long)f->ptr, (unsigned long)f->val,
+			      f->caller, tag_of(r), r->err);
+		}
+		nlog++;
+		nfail--;
+	}
+	nlog = mc->nr_log;
+	synced = hc.nr_reqs;
+}
+
+static struct qreq *new_req(unsigned int op, bool now)
+{
+	struct qreq *q = &qs[nq++];
+
+	memset(q, 0, sizeof(*q));
+	q->op = op;
+	q->now = now;
+	q->first = q->first_applied = q->last_applied = NOPOS;
+	q->caller = 0xca110000UL + nq;
+	return q;
+}
+
+static void queue_mmu(void)
+{
+	struct qreq *q = new_req(__HYPERVISOR_mmu_update, false);
+
+	q->ptr = (u64)nq << 3 | (nq & 1 ? MMU_PT_UPDATE_PRESERVE_AD : 0);
+	q->val = (u64)nq << 12 | 1;
+	xen_mc_queue_mmu_update(q->ptr, q->val, q->caller);
+	q->epoch = mc->flushes;
+}
+
+static void queue_ext(unsigned int cmd)
+{
+	struct qreq *q = new_req(__HYPERVISOR_mmuext_op, false);
+	struct mmuext_op op = { .cmd = cmd };
+
+	op.arg1.linear_addr = (unsigned long)nq << 12;
+	q->flush = is_flush_cmd(cmd);
+	q->ptr = cmd;
+	q->val = op.arg1.mfn;
+	xen_mc_queue_mmuext(&op, q->caller);
+	q->epoch = mc->flushes;
+}
+
+static void now_mmu(bool fault)
+{
+	struct qreq *q = new_req(__HYPERVISOR_mmu_update, true);
+	unsigned int entries = mc->nr_entries, used = mc->args_used;
+	static u8 args[CONFIG_MC_ARGS_BYTES];
+	int rc;
+
+	memcpy(args, mc->args, used);
+	q->ptr = (u64)nq << 3;
+	q->val = (u64)nq << 12 | 1;
+	q->epoch = ~0ULL;
+	host_cpu.fault_depth = fault;
+	g_fault = fault;
+	first_err_since = 0;
+	rc = xen_mmu_update_now(q->ptr, q->val, q->caller);
+	sync();
+	g_fault = false;
+	host_cpu.fault_depth = 0;
+	CHECK(q->pres == 1, "immediate update issued %u times", q->pres);
+	CHECK(rc == first_err_since, "now: %d, expected %d", rc, first_err_since);
+	CHECK(mc->nr_entries == entries && mc->args_used == used &&
+	      !memcmp(args, mc->args, used), "immediate update touched the batch");
+}
+
+static void cb_fn(void *data)
+{
+	unsigned int k = (unsigned int)(uintptr_t)data, i;
+
+	cbs[k].runs++;
+	CHECK(cbs[k].runs == 1, "callback %u ran %d times", k, cbs[k].runs);
+	sync();
+	for (i = 0; i < cbs[k].seq; i++)
+		CHECK(qs[i].pres, "callback %u ran before tag %u was issued",
+		      k, i + 1);
+}
+
+static void all_issued(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < nq; i++)
+		CHECK(qs[i].pres, "tag %u never issued", i + 1);
+	for (i = 0; i < ncb; i++)
+		CHECK(cbs[i].runs == 1, "callback %u ran %d times", i,
+		      cbs[i].runs);
+}
+
+static void do_flush(void)
+{
+	int rc;
+
+	first_err_since = 0;
+	rc = xen_mc_flush();
+	sync();
+	CHECK(rc == first_err_since, "flush returned %d, expected %d", rc,
+	      first_err_since);
+	all_issued();
+}
+
+static void do_leave(void)
+{
+	int rc;
+
+	rc = xen_mc_lazy_leave();
+	sync();
+	CHECK(rc == lazy_err, "leave returned %d, expected %d", rc, lazy_err);
+	g_lazy = false;
+	lazy_err = 0;
+	all_issued();
+}
+
+static void do_enter(void)
+{
+	if (mc->nr_entries)
+		do_flush();
+	xen_mc_lazy_enter();
+	g_lazy = true;
+	lazy_err = 0;
+}
+
+/* Order and TLB checks over one batch: qs[lo, hi). */
+static void check_batch(unsigned int lo, unsigned int hi)
+{
+	unsigned int a, b, run_a, run_b;
+	bool fail_before;
+
+	for (a = lo; a < hi; a++) {
+		/* Does a's run (same op, back to the batch start) hold a failure before a? */
+		fail_before = false;
+		for (b = a; b > lo && qs[b - 1].op == qs[a].op; b--)
+			fail_before |= qs[b - 1].failed;
+		run_a = 0;
+		for (b = lo + 1; b <= a; b++)
+			run_a += qs[b].op != qs[b - 1].op;
+		run_b = run_a;
+		for (b = a + 1; b < hi; b++) {
+			run_b += qs[b].op != qs[b - 1].op;
+			if (qs[a].first > qs[b].first)
+				CHECK(fail_before && run_b > run_a,
+				      "tag %u issued before tag %u", b + 1, a + 1);
+			if (qs[b].flush && qs[a].op == __HYPERVISOR_mmu_update &&
+			    qs[a].first_applied != NOPOS &&
+			    qs[b].last_applied != NOPOS)
+				CHECK(qs[a].first_applied < qs[b].last_applied,
+				      "update tag %u applied after flush tag %u",
+				      a + 1, b + 1);
+		}
+		if (qs[a].pres > 1) {
+			bool any = false;
+
+			for (b = lo; b < hi; b++)
+				any |= qs[b].failed;
+			CHECK(any, "flush tag %u issued again without a failure",
+			      a + 1);
+		}
+	}
+}
+
+static void check_batches(void)
+{
+	unsigned int lo = 0, hi;
+	int prev_max = -1;
+
+	while (lo < nq) {
+		int lo_min = hc.nr_reqs, hi_max = -1;
+
+		if (qs[lo].now) {
+			lo++;
+			continue;
+		}
+		for (hi = lo; hi < nq && !qs[hi].now && qs[hi].epoch == qs[lo].epoch; hi++) {
+			lo_min = qs[hi].first < lo_min ? qs[hi].first : lo_min;
+			hi_max = qs[hi].first > hi_max ? qs[hi].first : hi_max;
+		}
+		/* Batches in order: a "now" between them splits no batch. */
+		CHECK(lo_min > prev_max, "batch at tag %u issued before the last",
+		      lo + 1);
+		prev_max = hi_max;
+		check_batch(lo, hi);
+		lo = hi;
+	}
+}
+
+static const int errs[] = { -EINVAL, -EPERM, -ENOMEM, -EIO, -EFAULT, -EBUSY };
+static const unsigned int cmds[] = {
+	MMUEXT_TLB_FLUSH_LOCAL, MMUEXT_INVLPG_LOCAL, MMUEXT_TLB_FLUSH_ALL,
+	MMUEXT_INVLPG_ALL, MMUEXT_PIN_L1_TABLE, MMUEXT_UNPIN_TABLE,
+};
+
+static void reset(void)
+{
+	unsigned int cpu;
+
+	hc_reset();
+	for (cpu = 0; cpu < NR_CPUS; cpu++) {
+		host_cpu.cpu = cpu;
+		memset(xen_mc_batch(), 0, sizeof(struct mc_batch));
+	}
+	host_cpu.cpu = 0;
+	host_cpu.fault_depth = 0;
+	mc = xen_mc_batch();
+	memset(fail_err, 0, sizeof(fail_err));
+	nq = ncb = synced = nlog = 0;
+	g_lazy = g_fault = false;
+	lazy_err = 0;
+	hc_fail_if(pred_tag, NULL);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	size_t i = 0;
+
+	reset();
+	while (i < size && nq + 64 < MAXQ) {
+		uint8_t op = data[i++];
+		uint8_t arg = i < size ? data[i] : 0;
+		unsigned int k;
+
+		switch (op % 12) {
+		case 0: case 1: case 2:
+			queue_mmu();
+			break;
+		case 3:
+			for (k = 0; k <= arg % 32; k++)
+				queue_mmu();
+			i++;
+			break;
+		case 4:
+			queue_ext(cmds[arg % ARRAY_SIZE(cmds)]);
+			i++;
+			break;
+		case 5:
+			if (ncb < MAXCB) {
+				cbs[ncb].seq = nq;
+				cbs[ncb].runs = 0;
+				xen_mc_callback(cb_fn, (void *)(uintptr_t)ncb);
+				ncb++;
+			}
+			break;
+		case 6:
+			do_flush();
+			break;
+		case 7:
+			if (g_lazy)
+				do_leave();
+			else
+				do_enter();
+			break;
+		case 8:
+			/* Fail the k-th request Xen looks at from now. */
+			if (hc.nr_rules < HC_MAX_RULES)
+				hc_fail_at(hc.nr_reqs + arg % 16,
+					   errs[(arg >> 4) % ARRAY_SIZE(errs)]);
+			i++;
+			break;
+		case 9:
+			/* Fail a request that is yet to be queued, every time. */
+			fail_err[nq + 1 + arg % 16] = errs[(arg >> 4) % ARRAY_SIZE(errs)];
+			i++;
+			break;
+		case 10:
+			now_mmu(g_lazy && (arg & 1));
+			i++;
+			break;
+		case 11:
+			queue_ext(MMUEXT_TLB_FLUSH_ALL);
+			break;
+		}
+		sync();
+	}
+	if (g_lazy)
+		do_leave();
+	else
+		do_flush();
+	check_batches();
+	hc_reset();
+	return 0;
+}

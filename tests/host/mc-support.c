@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host stand-ins for what multicalls.c and mmu.c need besides the
+ * hypercalls: see mc-support.h.
+ */
+/* The guest's headers first: glibc's redefine what they share. */
+#include <linux/kernel.h>
+#include <asm/smp.h>
+#include <asm/hcstat.h>
+#include <asm/pgalloc.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mc-support.h"
+
+struct cpu_data host_cpu;
+unsigned int nr_cpus_online = 1;
+u32 xen_features[32];
+
+jmp_buf *host_panic_jmp;
+char host_panic_msg[256];
+unsigned int host_panics;
+char host_printk_last[512];
+unsigned int host_printks;
+
+static struct hcstat host_hcstat;
+
+struct hcstat *this_hcstat(void)
+{
+	return &host_hcstat;
+}
+
+/* Host page tables are plain memory: the "machine address" is the pointer. */
+u64 ptep_to_machine(const pte_t *ptep)
+{
+	return (u64)(uintptr_t)ptep;
+}
+
+int printk(const char *fmt, ...)
+{
+	static int verbose = -1;
+	va_list ap;
+	int n;
+
+	if (verbose < 0)
+		verbose = getenv("HOST_VERBOSE") != NULL;
+	va_start(ap, fmt);
+	n = vsnprintf(host_printk_last, sizeof(host_printk_last), fmt, ap);
+	va_end(ap);
+	host_printks++;
+	if (verbose)
+		fputs(host_printk_last, stderr);
+	return n;
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(host_panic_msg, sizeof(host_panic_msg), fmt, ap);
+	va_end(ap);
+	host_panics++;
+	if (host_panic_jmp)
+		longjmp(*host_panic_jmp, 1);
+	fprintf(stderr, "unexpected panic: %s\n", host_panic_msg);
+	abort();
+}
+
+size_t strlcpy(char *dst, const char *src, size_t size)
+{
+	size_t len = strlen(src);
+
+	if (size) {
+		size_t n = len < size - 1 ? len : size - 1;
+
+		memcpy(dst, src, n);
+		dst[n] = '\0';
+	}
+	return len;
+}
