@@ -65,11 +65,20 @@ static void fail_on_purpose(void)
 
 bool pvbatch_main(void)
 {
+	const struct pvbatch_job *job = bench_job();
+	bool ok;
+
 	fail_on_purpose();
 	if (fail_mode == FAIL_KTAP) {
 		printk("KTAP version 1\n1..1\n# fail=ktap requested\n"
 		       "not ok 1 harness.deliberate_failure\n");
 		return false;
 	}
-	return ktap_run_selected();
+	/* A benchmark replaces the default self-tests; named ones still run. */
+	if (job)
+		ktap_default_none();
+	ok = ktap_run_selected();
+	if (job)
+		ok = job->run() && ok;
+	return ok;
 }

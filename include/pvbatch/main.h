@@ -14,5 +14,7 @@ struct pvbatch_job {
 };
 
 void ktap_default_none(void);
+/* The benchmark bench= asked for, or NULL (bench/). */
+const struct pvbatch_job *bench_job(void);
 
 #endif
