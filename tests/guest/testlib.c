@@ -49,5 +49,8 @@ int region_clear_bits(const struct region *r, u64 clear)
 
 u64 hypercalls_issued(void)
 {
-	return this_hcstat()->issued;
+	const u64 *d = this_hcstat()->direct;
+
+	return d[__HYPERVISOR_mmu_update] + d[__HYPERVISOR_mmuext_op] +
+	       d[__HYPERVISOR_multicall] + d[__HYPERVISOR_update_va_mapping];
 }

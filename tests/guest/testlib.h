@@ -22,7 +22,10 @@ int region_clear_bits(const struct region *r, u64 clear);
 /* Flush every vCPU's TLB now. */
 void flush_all_tlbs(void);
 
-/* Hypercall instructions this vCPU has executed so far. */
+/*
+ * MMU hypercalls (mmu_update, mmuext_op, multicall, update_va_mapping)
+ * this vCPU has issued so far: console and scheduling calls left out.
+ */
 u64 hypercalls_issued(void);
 
 #endif

@@ -117,6 +117,13 @@ void __noreturn xen_start_kernel(struct start_info *si)
 	xen_console_init();
 	printk("\npvbatch: booting (%s)\n", si->magic);
 	xen_traps_init();
+	/*
+	 * Let Xen trap and emulate writes to our (read-only) page tables:
+	 * the generic transaction's get-and-clear is such a write.  The
+	 * initial domain has it from the domain builder, a domU must ask.
+	 */
+	if (HYPERVISOR_vm_assist(VMASST_CMD_enable, VMASST_TYPE_writable_pagetables))
+		panic("cannot enable writable page-table emulation");
 	map_shared_info();
 	read_version_and_features();
 

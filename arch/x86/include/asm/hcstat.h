@@ -17,6 +17,7 @@ struct hcstat {
 	u64 requests[HCSTAT_NR];	/* mmu_update / mmuext_op only */
 	u64 ptwr;			/* emulated pte writes */
 	u64 issued;			/* hypercall instructions executed */
+	u64 direct[HCSTAT_NR];		/* of which, by hypercall number */
 };
 
 struct hcstat *this_hcstat(void);
@@ -27,6 +28,7 @@ static inline void hcstat_call(unsigned int nr)
 	struct hcstat *h = this_hcstat();
 
 	h->calls[nr & (HCSTAT_NR - 1)]++;
+	h->direct[nr & (HCSTAT_NR - 1)]++;
 	h->issued++;
 }
 

@@ -104,6 +104,11 @@ static inline int HYPERVISOR_event_channel_op(int cmd, void *arg)
 	return _hypercall(__HYPERVISOR_event_channel_op, cmd, arg, 0, 0, 0);
 }
 
+static inline int HYPERVISOR_vm_assist(unsigned int cmd, unsigned int type)
+{
+	return _hypercall(__HYPERVISOR_vm_assist, cmd, type, 0, 0, 0);
+}
+
 static inline int HYPERVISOR_memory_op(unsigned int cmd, void *arg)
 {
 	return _hypercall(__HYPERVISOR_memory_op, cmd, arg, 0, 0, 0);
