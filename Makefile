@@ -64,6 +64,13 @@ check-direct: $(GUEST)
 	test/run-pv-guest.sh --direct --vcpus 2 -- selftest=all
 	test/harness-selftest.sh --direct
 
+# As a domU under stock xl in a Linux dom0, with the hypervisor-side trace
+# reconciled against the guest's own counts; then the harness's endings.
+check-xl: $(GUEST)
+	test/run-pv-guest.sh --xl --trace --vcpus 2 --out $(O)/xl \
+		-- selftest=boot,mm,mprotect
+	test/harness-selftest.sh --xl
+
 # The A/D race on real Xen: >= 10^5 racing writes per backend, 2 vCPUs.
 RACE_ROUNDS	:= 270
 check-race: $(GUEST)
@@ -84,7 +91,7 @@ check-long: deps $(GUEST)
 	done
 	@grep -h '^# race ' $(O)/race-long-*/guest-console.log
 
-check: deps all sparse abi-check check-direct check-race
+check: deps all sparse abi-check check-direct check-race check-xl
 	@echo "make check: all passed"
 
 run: deps all
@@ -93,4 +100,4 @@ run: deps all
 clean:
 	rm -rf $(O)/obj $(GUEST)
 
-.PHONY: all deps sparse check check-direct check-race check-long run clean
+.PHONY: all deps sparse check check-direct check-race check-xl check-long run clean
