@@ -4,6 +4,7 @@
 #include <linux/string.h>
 #include <pvbatch/ktap.h>
 #include <pvbatch/cmdline.h>
+#include <pvbatch/main.h>
 
 extern const struct ktap_case __start_ktap_cases[], __stop_ktap_cases[];
 

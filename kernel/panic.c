@@ -3,8 +3,6 @@
 #include <asm/smp.h>
 #include <asm/xen/hypervisor.h>
 
-void printk_force_unlock(void);
-
 /* Return addresses up the frame-pointer chain (built with frame pointers). */
 void dump_backtrace(unsigned long rbp)
 {

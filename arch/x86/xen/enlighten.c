@@ -15,6 +15,7 @@
 #include <asm/xen/hypervisor.h>
 #include <asm/xen/hypercall.h>
 #include <asm/xen/page.h>
+#include <asm/xen/setup.h>
 #include <xen/interface/version.h>
 #include <pvbatch/console.h>
 #include <pvbatch/page_alloc.h>
@@ -31,8 +32,6 @@ unsigned long xen_nr_pfns;
 /* The page of our image that shared_info is mapped over. */
 static u8 shared_info_page[PAGE_SIZE] __aligned(PAGE_SIZE) __section(".bss.page_aligned");
 
-void cpu_data_init(unsigned int cpu);
-void xen_mmu_init(void);
 
 static void map_shared_info(void)
 {

@@ -25,6 +25,7 @@
 #include <asm/xen/hypervisor.h>
 #include <asm/xen/hypercall.h>
 #include <asm/xen/multicalls.h>
+#include <asm/xen/setup.h>
 #include <asm-generic/pgtable.h>
 #include <pvbatch/cmdline.h>
 

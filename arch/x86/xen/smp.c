@@ -13,6 +13,7 @@
 #include <asm/xen/hypervisor.h>
 #include <asm/xen/hypercall.h>
 #include <asm/xen/page.h>
+#include <asm/xen/setup.h>
 #include <xen/interface/vcpu.h>
 
 extern char cpu_stacks[];
