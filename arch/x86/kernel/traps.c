@@ -117,5 +117,7 @@ void do_trap(struct pt_regs *regs)
 	dump_backtrace(regs->rbp);
 	panic("unhandled %s at rip %#lx", trap_name(regs->vector), regs->rip);
 out:
+	/* entry_64.S returns through the iret hypercall: count it here. */
+	hcstat_call(__HYPERVISOR_iret);
 	c->fault_depth--;
 }
