@@ -69,13 +69,14 @@ static int issue_requests(unsigned int op, void *req, unsigned int count,
 /*
  * Request 'done' of this mmu_update/mmuext_op failed with err and stopped
  * the rest: report it, issue what followed it, and repeat until all the
- * requests have been tried exactly once.
+ * requests have been tried exactly once.  True if any were issued again.
  */
-static void recover_requests(struct mc_batch *mc, unsigned int op, u8 *req,
+static bool recover_requests(struct mc_batch *mc, unsigned int op, u8 *req,
 			     unsigned int count, unsigned int done, int err,
 			     unsigned long entry_caller)
 {
 	size_t sz = req_size(op);
+	bool reissued = false;
 
 	while (err < 0) {
 		u8 *bad;
@@ -83,7 +84,7 @@ static void recover_requests(struct mc_batch *mc, unsigned int op, u8 *req,
 		if (done >= count) {
 			/* Xen said it failed but counts them all done. */
 			log_failure(mc, op, err, 0, 0, entry_caller);
-			return;
+			return reissued;
 		}
 		bad = req + (size_t)done * sz;
 		if (op == __HYPERVISOR_mmu_update) {
@@ -100,10 +101,59 @@ static void recover_requests(struct mc_batch *mc, unsigned int op, u8 *req,
 		req = bad + sz;
 		count -= done + 1;
 		if (!count)
-			return;
+			return reissued;
 		done = 0;
 		err = issue_requests(op, req, count, &done);
+		reissued = true;
 	}
+	return reissued;
+}
+
+static bool is_tlb_flush(unsigned int cmd)
+{
+	switch (cmd) {
+	case MMUEXT_TLB_FLUSH_LOCAL:
+	case MMUEXT_INVLPG_LOCAL:
+	case MMUEXT_TLB_FLUSH_MULTI:
+	case MMUEXT_INVLPG_MULTI:
+	case MMUEXT_TLB_FLUSH_ALL:
+	case MMUEXT_INVLPG_ALL:
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Recovery of entry i issued requests after the multicall, so after the
+ * entries that followed i had already run: issue again the TLB flushes
+ * Xen applied in those entries, so that every flush still comes after
+ * the updates queued before it.  Only flushes are repeated: doing one
+ * twice changes nothing else.  Returns the first error, or 0.
+ */
+static int reflush_after(struct mc_batch *mc, unsigned int i, unsigned int n)
+{
+	unsigned int j, k, applied, done;
+	int err = 0, rc;
+
+	for (j = i + 1; j < n; j++) {
+		struct multicall_entry *e = &mc->entries[j];
+		struct mmuext_op *x = (void *)e->args[0];
+
+		if (e->op != __HYPERVISOR_mmuext_op)
+			continue;
+		applied = (long)e->result < 0 ? mc->done[j] : e->args[1];
+		for (k = 0; k < applied; k++) {
+			if (!is_tlb_flush(x[k].cmd))
+				continue;
+			done = 0;
+			rc = issue_requests(e->op, &x[k], 1, &done);
+			recover_requests(mc, e->op, (u8 *)&x[k], 1, done, rc,
+					 mc->entry_caller[j]);
+			if (rc < 0 && !err)
+				err = rc;
+		}
+	}
+	return err;
 }
 
 static long issue_one(struct multicall_entry *e)
@@ -121,17 +171,22 @@ static long issue_one(struct multicall_entry *e)
 	panic("xen_mc: cannot issue hypercall %lu directly", (unsigned long)e->op);
 }
 
-/* Check one entry after a flush; its (first) error, or 0. */
-static int check_entry(struct mc_batch *mc, unsigned int i)
+/*
+ * Check one entry after a flush; its (first) error, or 0.  *reissued: its
+ * recovery issued requests again.
+ */
+static int check_entry(struct mc_batch *mc, unsigned int i, bool *reissued)
 {
 	struct multicall_entry *e = &mc->entries[i];
 	long err = (long)e->result;
 
+	*reissued = false;
 	if (err >= 0)
 		return 0;
 	if (e->op == __HYPERVISOR_mmu_update || e->op == __HYPERVISOR_mmuext_op)
-		recover_requests(mc, e->op, (u8 *)e->args[0], e->args[1],
-				 mc->done[i], (int)err, mc->entry_caller[i]);
+		*reissued = recover_requests(mc, e->op, (u8 *)e->args[0],
+					     e->args[1], mc->done[i], (int)err,
+					     mc->entry_caller[i]);
 	else
 		log_failure(mc, e->op, (int)err, e->args[0], e->args[1],
 			    mc->entry_caller[i]);
@@ -167,9 +222,16 @@ int xen_mc_flush(void)
 	if (n)
 		mc->flushes++;
 	for (i = 0; i < n; i++) {
-		rc = check_entry(mc, i);
+		bool reissued;
+
+		rc = check_entry(mc, i, &reissued);
 		if (!err)
 			err = rc;
+		if (reissued) {
+			rc = reflush_after(mc, i, n);
+			if (!err)
+				err = rc;
+		}
 	}
 	note_error(mc, err);
 	mc->nr_entries = 0;
