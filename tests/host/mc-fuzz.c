@@ -14,9 +14,9 @@
  *    except that requests following a failed one in the same entry (a
  *    run of the same op) may come after the batch's later entries;
  *  - every TLB flush is issued after every update queued before it in
- *    its batch;
- *  - exactly the failed presentations are reported, in order, with
- *    op, error, request and caller; nothing else is;
+ *    its batch (unless the flush failed, and was reported);
+ *  - exactly the failed presentations are reported, with op, error,
+ *    request and caller; nothing else is;
  *  - xen_mc_flush returns the first error of its flush, lazy leave the
  *    first of the section (fault-context updates excluded), an
  *    immediate update its own;
@@ -136,27 +136,37 @@ static void sync(void)
 	      mc->nr_log - nlog, nfail);
 	CHECK(mc->failures == mc->nr_log, "failures %lu, logged %u",
 	      (unsigned long)mc->failures, mc->nr_log);
-	/* The log ring keeps the last MC_FAILURE_LOG: compare those. */
-	for (i = first_fail; nfail && i < hc.nr_reqs; i++) {
-		const struct hc_req *r = &hc.reqs[i];
-		const struct qreq *q;
-		const struct mc_failure *f;
+	/*
+	 * Each new log entry is a distinct new failed presentation (the log
+	 * is in entry order, not always in the order Xen saw them).  The
+	 * ring keeps the last MC_FAILURE_LOG: compare when none was lost.
+	 */
+	if (nfail && nfail <= MC_FAILURE_LOG) {
+		bool used[MC_FAILURE_LOG] = { 0 };
+		unsigned int l, k;
 
-		if (r->applied)
-			continue;
-		q = &qs[tag_of(r) - 1];
-		if (nlog + MC_FAILURE_LOG >= mc->nr_log) {
-			f = &mc->log[nlog % MC_FAILURE_LOG];
-			CHECK(f->op == r->op && f->err == r->err &&
-			      f->ptr == q->ptr && f->val == q->val &&
-			      f->caller == q->caller,
-			      "log %u: op %u err %d ptr %#lx val %#lx caller %#lx;"
-			      " tag %u failed with %d", nlog, f->op, f->err,
+		for (l = nlog; l < mc->nr_log; l++) {
+			const struct mc_failure *f = &mc->log[l % MC_FAILURE_LOG];
+			bool found = false;
+
+			for (i = first_fail, k = 0; i < hc.nr_reqs && !found; i++) {
+				const struct hc_req *r = &hc.reqs[i];
+				const struct qreq *q;
+
+				if (r->applied)
+					continue;
+				q = &qs[tag_of(r) - 1];
+				if (!used[k] && f->op == r->op && f->err == r->err &&
+				    f->ptr == q->ptr && f->val == q->val &&
+				    f->caller == q->caller)
+					found = used[k] = true;
+				k++;
+			}
+			CHECK(found, "log %u: op %u err %d ptr %#lx val %#lx "
+			      "caller %#lx: no such failure", l, f->op, f->err,
 			      (unsigned long)f->ptr, (unsigned long)f->val,
-			      f->caller, tag_of(r), r->err);
+			      f->caller);
 		}
-		nlog++;
-		nfail--;
 	}
 	nlog = mc->nr_log;
 	synced = hc.nr_reqs;
@@ -277,66 +287,74 @@ static void do_enter(void)
 	lazy_err = 0;
 }
 
-/* Order and TLB checks over one batch: qs[lo, hi). */
-static void check_batch(unsigned int lo, unsigned int hi)
+/* Order and TLB checks over one batch: qs[ix[0..n)], in queue order. */
+static void check_batch(const unsigned int *ix, unsigned int n)
 {
 	unsigned int a, b, run_a, run_b;
-	bool fail_before;
+	bool fail_before, any_failed = false;
 
-	for (a = lo; a < hi; a++) {
-		/* Does a's run (same op, back to the batch start) hold a failure before a? */
+	for (a = 0; a < n; a++)
+		any_failed |= qs[ix[a]].failed;
+	for (a = 0; a < n; a++) {
+		const struct qreq *qa = &qs[ix[a]];
+
+		/* A failure before a in a's entry (its run of one op)? */
 		fail_before = false;
-		for (b = a; b > lo && qs[b - 1].op == qs[a].op; b--)
-			fail_before |= qs[b - 1].failed;
+		for (b = a; b > 0 && qs[ix[b - 1]].op == qa->op; b--)
+			fail_before |= qs[ix[b - 1]].failed;
 		run_a = 0;
-		for (b = lo + 1; b <= a; b++)
-			run_a += qs[b].op != qs[b - 1].op;
+		for (b = 1; b <= a; b++)
+			run_a += qs[ix[b]].op != qs[ix[b - 1]].op;
 		run_b = run_a;
-		for (b = a + 1; b < hi; b++) {
-			run_b += qs[b].op != qs[b - 1].op;
-			if (qs[a].first > qs[b].first)
-				CHECK(fail_before && run_b > run_a,
-				      "tag %u issued before tag %u", b + 1, a + 1);
-			if (qs[b].flush && qs[a].op == __HYPERVISOR_mmu_update &&
-			    qs[a].first_applied != NOPOS &&
-			    qs[b].last_applied != NOPOS)
-				CHECK(qs[a].first_applied < qs[b].last_applied,
-				      "update tag %u applied after flush tag %u",
-				      a + 1, b + 1);
-		}
-		if (qs[a].pres > 1) {
-			bool any = false;
+		for (b = a + 1; b < n; b++) {
+			const struct qreq *qb = &qs[ix[b]];
 
-			for (b = lo; b < hi; b++)
-				any |= qs[b].failed;
-			CHECK(any, "flush tag %u issued again without a failure",
-			      a + 1);
+			run_b += qb->op != qs[ix[b - 1]].op;
+			if (qa->first > qb->first)
+				CHECK(fail_before && run_b > run_a,
+				      "tag %u issued before tag %u", ix[b] + 1,
+				      ix[a] + 1);
+			/* (a flush that failed is reported instead) */
+			if (qb->flush && !qb->failed &&
+			    qa->op == __HYPERVISOR_mmu_update &&
+			    qa->first_applied != NOPOS &&
+			    qb->last_applied != NOPOS)
+				CHECK(qa->first_applied < qb->last_applied,
+				      "update tag %u applied after flush tag %u",
+				      ix[a] + 1, ix[b] + 1);
 		}
+		CHECK(qa->pres == 1 || any_failed,
+		      "flush tag %u issued again without a failure", ix[a] + 1);
 	}
 }
 
+/* Batches (immediate updates aside) reach the double one after another. */
 static void check_batches(void)
 {
-	unsigned int lo = 0, hi;
+	static unsigned int ix[MAXQ];
+	unsigned int i = 0, n;
 	int prev_max = -1;
 
-	while (lo < nq) {
+	while (i < nq) {
 		int lo_min = hc.nr_reqs, hi_max = -1;
+		u64 epoch;
 
-		if (qs[lo].now) {
-			lo++;
-			continue;
+		for (; i < nq && qs[i].now; i++)
+			;
+		if (i == nq)
+			break;
+		epoch = qs[i].epoch;
+		for (n = 0; i < nq && (qs[i].now || qs[i].epoch == epoch); i++) {
+			if (qs[i].now)
+				continue;
+			ix[n++] = i;
+			lo_min = qs[i].first < lo_min ? qs[i].first : lo_min;
+			hi_max = qs[i].first > hi_max ? qs[i].first : hi_max;
 		}
-		for (hi = lo; hi < nq && !qs[hi].now && qs[hi].epoch == qs[lo].epoch; hi++) {
-			lo_min = qs[hi].first < lo_min ? qs[hi].first : lo_min;
-			hi_max = qs[hi].first > hi_max ? qs[hi].first : hi_max;
-		}
-		/* Batches in order: a "now" between them splits no batch. */
 		CHECK(lo_min > prev_max, "batch at tag %u issued before the last",
-		      lo + 1);
+		      ix[0] + 1);
 		prev_max = hi_max;
-		check_batch(lo, hi);
-		lo = hi;
+		check_batch(ix, n);
 	}
 }
 
@@ -358,7 +376,7 @@ static void reset(void)
 	host_cpu.cpu = 0;
 	host_cpu.fault_depth = 0;
 	mc = xen_mc_batch();
-	memset(fail_err, 0, sizeof(fail_err));
+	memset(fail_err, 0, (nq + 64) * sizeof(fail_err[0]));
 	nq = ncb = synced = nlog = 0;
 	g_lazy = g_fault = false;
 	lazy_err = 0;

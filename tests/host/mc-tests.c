@@ -596,6 +596,27 @@ static void test_multicall_recovery_flush_follows_updates(void **state)
 	assert_int_equal(i, 4);
 }
 
+/* A repeated flush that fails is reported, after the batch's first error. */
+static void test_multicall_recovery_reflush_fails(void **state)
+{
+	(void)state;
+	hc_fail_at(1, -EINVAL);		/* update 1, in the multicall */
+	hc_fail_at(4, -EBUSY);		/* the flush, issued again */
+	xen_mc_lazy_enter();
+	q(0);
+	q(1);
+	q(2);
+	qext(MMUEXT_TLB_FLUSH_ALL, 0, 77);
+	assert_int_equal(xen_mc_lazy_leave(), -EINVAL);
+	/* multicall [0, 1x][flush]; update 2 again; the flush again */
+	assert_int_equal(hc_hypercalls(), 3);
+	assert_int_equal(hc.nr_reqs, 5);
+	assert_int_equal(hc.reqs[4].op, EXT);
+	assert_int_equal(mc->failures, 2);
+	assert_int_equal(last_failure()->err, -EBUSY);
+	assert_int_equal(last_failure()->caller, 77);
+}
+
 static void test_failure_log_wraps(void **state)
 {
 	unsigned int i;
@@ -949,6 +970,7 @@ int main(void)
 		T(test_multicall_failing_subcall_continues),
 		T(test_multicall_recovery_reissues_rest),
 		T(test_multicall_recovery_flush_follows_updates),
+		T(test_multicall_recovery_reflush_fails),
 		T(test_failure_log_wraps),
 		T(test_lazy_nested_enter_panics),
 		T(test_lazy_leave_without_enter_panics),
