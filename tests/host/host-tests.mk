@@ -23,6 +23,9 @@ HOST_CC		?= gcc
 FUZZ_CC		?= clang
 FUZZ_RUNS	?= 2000000
 FUZZ_SMOKE_TIME	?= 20
+# Inputs of up to 256 operations: long enough for every path, short
+# enough for a few thousand executions a second under ASan+UBSan.
+FUZZ_MAX_LEN	?= 256
 
 HOST_CFLAGS	:= -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
 		   -fno-omit-frame-pointer \
@@ -77,7 +80,7 @@ host-tests: $(HOST_O)/mc-tests $(HOST_O)/mc-tests-san
 define fuzz_run
 	@mkdir -p $(HOST_O)/fuzz-corpus $(HOST_O)/fuzz-artifacts; \
 	start=$$(date +%s); \
-	$(HOST_O)/mc-fuzz $(1) -artifact_prefix=$(HOST_O)/fuzz-artifacts/ \
+	$(HOST_O)/mc-fuzz $(1) -max_len=$(FUZZ_MAX_LEN) -artifact_prefix=$(HOST_O)/fuzz-artifacts/ \
 		$(HOST_O)/fuzz-corpus > $(HOST_O)/mc-fuzz.log 2>&1; rc=$$?; \
 	secs=$$(( $$(date +%s) - start )); \
 	tail -n 3 $(HOST_O)/mc-fuzz.log; \

@@ -22,6 +22,7 @@ unsigned int nr_cpus_online = 1;
 u32 xen_features[32];
 
 jmp_buf *host_panic_jmp;
+void (*host_panic_hook)(const char *msg);
 char host_panic_msg[256];
 unsigned int host_panics;
 char host_printk_last[512];
@@ -67,6 +68,8 @@ void panic(const char *fmt, ...)
 	host_panics++;
 	if (host_panic_jmp)
 		longjmp(*host_panic_jmp, 1);
+	if (host_panic_hook)
+		host_panic_hook(host_panic_msg);
 	fprintf(stderr, "unexpected panic: %s\n", host_panic_msg);
 	abort();
 }

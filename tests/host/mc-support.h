@@ -14,6 +14,8 @@
 
 /* While non-NULL, panic() longjmps here (with 1) instead of aborting. */
 extern jmp_buf *host_panic_jmp;
+/* Otherwise, if set, panic() calls this (which must not return). */
+extern void (*host_panic_hook)(const char *msg);
 extern char host_panic_msg[256];
 extern unsigned int host_panics;
 extern char host_printk_last[512];
