@@ -57,6 +57,7 @@ sparse: $(GUEST_SRCS)
 	done; echo "sparse: clean ($(words $(GUEST_SRCS)) files)"
 
 include tests/host/abi-check.mk
+include tests/host/host-tests.mk
 
 # Boots under Xen as the initial domain: self-tests, then the harness's
 # own failure detection.
@@ -91,7 +92,7 @@ check-long: deps $(GUEST)
 	done
 	@grep -h '^# race ' $(O)/race-long-*/guest-console.log
 
-check: deps all sparse abi-check check-direct check-race check-xl
+check: deps all sparse abi-check host-tests fuzz-smoke check-direct check-race check-xl
 	@echo "make check: all passed"
 
 run: deps all
