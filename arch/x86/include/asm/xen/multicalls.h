@@ -12,8 +12,10 @@
  * on demand (xen_mc_flush).  One entry is issued as a direct hypercall;
  * more as one multicall.  After every flush each entry's result is
  * checked: a failing request stops its mmu_update, so the requests after
- * it are issued again; every failure is reported with the request, Xen's
- * error and the caller that queued it, and the first error is returned.
+ * it are issued again (and the TLB flushes a multicall already ran after
+ * them are issued once more, behind them); every failure is reported with
+ * the request, Xen's error and the caller that queued it, and the first
+ * error is returned.
  *
  * Lazy MMU mode is owned here, per vCPU.  Rules (a violation panics):
  *  - no nesting: enter while lazy, or leave while not lazy, is a bug;
