@@ -92,13 +92,22 @@ check-long: deps $(GUEST)
 	done
 	@grep -h '^# race ' $(O)/race-long-*/guest-console.log
 
-check: deps all sparse abi-check host-tests fuzz-smoke check-direct check-race check-xl
+# The mprotect benchmark (tools/bench-run): bench = guest and Linux, full;
+# run = a short guest run with its table; bench-smoke = results well formed.
+bench: deps all
+	tools/bench-run --mode full
+
+bench-smoke: $(GUEST)
+	tools/bench-run --mode smoke
+
+check: deps all sparse abi-check host-tests fuzz-smoke check-direct check-race check-xl bench-smoke
 	@echo "make check: all passed"
 
 run: deps all
-	test/run-pv-guest.sh --direct --vcpus 2
+	tools/bench-run --mode short
 
 clean:
 	rm -rf $(O)/obj $(GUEST)
 
 .PHONY: all deps sparse check check-direct check-race check-xl check-long run clean
+.PHONY: bench bench-smoke
