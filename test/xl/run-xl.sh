@@ -3,8 +3,8 @@
 #
 # Usage:
 #   test/xl/run-xl.sh --outdir DIR [--vcpus N] [--memory MB] [--timeout S]
-#                     [--trace] [--kernel ELF] [--ramdisk FILE] [--no-console]
-#                     [-- GUEST-CMDLINE words...]
+#                     [--trace] [--tracedir DIR] [--kernel ELF] [--ramdisk FILE]
+#                     [--no-console] [-- GUEST-CMDLINE words...]
 #
 # QEMU (TCG) runs Xen (build/cache/xen.elf) with Debian's Linux as PV dom0
 # and an initramfs holding the toolstack (test/xl/mkinitramfs.sh).  dom0's
@@ -20,7 +20,8 @@
 #                      xl info, the domain's last xl list -l)
 # With --trace, xentrace records the domain's whole life, and on the host
 # build/trace/xenalyze.txt (xenalyze --summary), build/trace/report.txt and
-# DIR/trace-verdict ("match"/"mismatch", by tools/trace-report) are written.
+# DIR/trace-verdict ("match"/"mismatch", by tools/trace-report) are written
+# (--tracedir puts the build/trace files somewhere else).
 # The guest's console is printed at the end ("| " prefix) unless
 # --no-console is given.
 #
@@ -36,7 +37,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 
 outdir= vcpus=2 memory=64 timeout=120 trace=0
-kernel=build/pvbatch.elf ramdisk=
+kernel=build/pvbatch.elf ramdisk= tdir=build/trace
 usage() { sed -n '4,7p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 show_console=1
 while [ $# -gt 0 ]; do
@@ -48,6 +49,7 @@ while [ $# -gt 0 ]; do
 	--kernel) kernel=${2:?}; shift 2 ;;
 	--ramdisk) ramdisk=${2:?}; shift 2 ;;
 	--trace) trace=1; shift ;;
+	--tracedir) tdir=${2:?}; shift 2 ;;
 	--no-console) show_console=0; shift ;;
 	--) shift; break ;;
 	-h|--help) usage ;;
@@ -249,7 +251,6 @@ fi
 
 # --- trace ------------------------------------------------------------------
 if [ $trace = 1 ] && [ -s "$res/trace.bin" ]; then
-	tdir=build/trace
 	mkdir -p "$tdir"
 	mv "$res/trace.bin" "$tdir/trace.bin"
 	mhz=$(awk -F: '/^cpu_mhz/ { gsub(/ /, "", $2); print $2 }' "$outdir/dom0/xl-info.txt" 2>/dev/null || :)
