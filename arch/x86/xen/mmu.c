@@ -107,25 +107,107 @@ static int xen_leave_lazy_mmu(void)
 }
 
 /*
- * One flush for the whole range, on every vCPU that may cache it (all of
- * them: there is one address space).  A single page is an INVLPG, more is
- * a full flush.  Inside a lazy section the flush is queued behind the pte
- * updates, so it travels in the same hypercall.
+ * Idle vCPUs and the TLB.  A vCPU waiting for work (smp.c's loop) touches
+ * nothing but its own stack and the kernel image, so a stale entry for a
+ * changed range in its TLB cannot be used while it waits.  Flushes leave
+ * such a vCPU out (no cross-vCPU flush, which under Xen means an IPI and
+ * waiting for it) and move tlb_gen on instead; before it runs anything
+ * it flushes its own TLB if tlb_gen moved since it last looked.
+ *
+ * Ordering (a Dekker pair, both sides with a full barrier): the flusher
+ * bumps tlb_gen after its pte updates are issued, then reads each idle
+ * flag; the vCPU clears its flag, then reads tlb_gen.  Either the flusher
+ * sees it busy and flushes it, or it sees the new generation and flushes
+ * itself.  The flag read when the flush is queued only picks the kind of
+ * flush; the check that counts is made once the batch has been issued.
+ */
+struct tlb_idle_state {
+	int idle;
+	u64 seen_gen;
+} __aligned(64);
+
+static struct tlb_idle_state tlb_idle[NR_CPUS];
+static u64 tlb_gen;
+
+/* Is any vCPU other than this one running outside the idle loop? */
+static bool others_busy(void)
+{
+	unsigned int cpu, self = smp_processor_id();
+
+	for (cpu = 0; cpu < nr_cpus_online; cpu++)
+		if (cpu != self && !__atomic_load_n(&tlb_idle[cpu].idle, __ATOMIC_SEQ_CST))
+			return true;
+	return false;
+}
+
+static void flush_op(struct mmuext_op *op, unsigned long start, bool one,
+		     bool all_cpus)
+{
+	if (all_cpus)
+		op->cmd = one ? MMUEXT_INVLPG_ALL : MMUEXT_TLB_FLUSH_ALL;
+	else
+		op->cmd = one ? MMUEXT_INVLPG_LOCAL : MMUEXT_TLB_FLUSH_LOCAL;
+	op->arg1.linear_addr = start;
+}
+
+/* After a local-only flush went out with its updates: catch up late wakers. */
+static void tlb_recheck(void *data)
+{
+	struct mmuext_op op = { 0 };
+	unsigned long start = (unsigned long)data;
+
+	__atomic_fetch_add(&tlb_gen, 1, __ATOMIC_SEQ_CST);
+	if (!others_busy())
+		return;
+	flush_op(&op, start & PAGE_MASK, !(start & 1), true);
+	xen_mmuext_now(&op, _RET_IP_);
+}
+
+void tlb_idle_enter(void)
+{
+	struct tlb_idle_state *t = &tlb_idle[smp_processor_id()];
+
+	__atomic_store_n(&t->idle, 1, __ATOMIC_SEQ_CST);
+}
+
+void tlb_idle_exit(void)
+{
+	struct tlb_idle_state *t = &tlb_idle[smp_processor_id()];
+	struct mmuext_op op = { .cmd = MMUEXT_TLB_FLUSH_LOCAL };
+	u64 gen;
+
+	__atomic_store_n(&t->idle, 0, __ATOMIC_SEQ_CST);
+	gen = __atomic_load_n(&tlb_gen, __ATOMIC_SEQ_CST);
+	if (gen != t->seen_gen) {
+		t->seen_gen = gen;
+		xen_mmuext_now(&op, _RET_IP_);
+	}
+}
+
+/*
+ * One flush for the whole range, on every vCPU that may cache it: this
+ * one, and every other vCPU that is not idle (see above).  A single page
+ * is an INVLPG, more is a full flush.  Inside a lazy section the flush is
+ * queued behind the pte updates, so it travels in the same hypercall.
  */
 static void xen_flush_tlb_range(unsigned long start, unsigned long end)
 {
 	struct mmuext_op op = { 0 };
 	bool one = end - start <= PAGE_SIZE;
+	bool all = nr_cpus_online > 1 && others_busy();
+	/* For the recheck: the start, with bit 0 set for a full flush. */
+	void *data = (void *)((start & PAGE_MASK) | !one);
 
-	if (nr_cpus_online > 1)
-		op.cmd = one ? MMUEXT_INVLPG_ALL : MMUEXT_TLB_FLUSH_ALL;
-	else
-		op.cmd = one ? MMUEXT_INVLPG_LOCAL : MMUEXT_TLB_FLUSH_LOCAL;
-	op.arg1.linear_addr = start;
-	if (xen_mc_lazy_active())
+	flush_op(&op, start, one, all);
+	if (xen_mc_lazy_active()) {
 		xen_mc_queue_mmuext(&op, _RET_IP_);
-	else
+		if (nr_cpus_online > 1 && !all)
+			xen_mc_callback(tlb_recheck, data);
+	} else {
 		xen_mmuext_now(&op, _RET_IP_);
+		if (nr_cpus_online > 1 && !all)
+			tlb_recheck(data);
+	}
 }
 
 struct pv_mmu_ops pv_mmu_ops = {

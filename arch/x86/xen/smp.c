@@ -9,6 +9,7 @@
 #include <linux/errno.h>
 #include <linux/string.h>
 #include <asm/smp.h>
+#include <asm/paravirt.h>
 #include <asm/traps.h>
 #include <asm/xen/hypervisor.h>
 #include <asm/xen/hypercall.h>
@@ -65,6 +66,7 @@ void __noreturn xen_secondary_start(unsigned int cpu)
 	struct cpu_call *call = &calls[cpu];
 	unsigned int spins = 0;
 
+	tlb_idle_enter();
 	__atomic_fetch_add(&nr_cpus_online, 1, __ATOMIC_RELEASE);
 	for (;;) {
 		if (call->state != CALL_PENDING) {
@@ -72,7 +74,9 @@ void __noreturn xen_secondary_start(unsigned int cpu)
 			continue;
 		}
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		tlb_idle_exit();
 		call->ret = call->fn(call->arg);
+		tlb_idle_enter();
 		__atomic_store_n(&call->state, CALL_DONE, __ATOMIC_RELEASE);
 	}
 }

@@ -82,4 +82,12 @@ static inline void flush_tlb_range(unsigned long start, unsigned long end)
 	pv_mmu_ops.flush_tlb_range(start, end);
 }
 
+/*
+ * A vCPU entering its idle loop, where it touches only its stack and the
+ * kernel image: TLB flushes may skip it.  Leaving it (before running any
+ * work) flushes this vCPU's TLB if a flush skipped it meanwhile.
+ */
+void tlb_idle_enter(void);
+void tlb_idle_exit(void);
+
 #endif
