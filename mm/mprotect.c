@@ -22,7 +22,8 @@ static int change_pte_range(unsigned long addr, unsigned long end,
 	for (; addr < end; addr += PAGE_SIZE, ptep++) {
 		pte_t old;
 
-		if (!pte_present(ptep_get(ptep)))
+		/* Reading a pte needs no hypervisor: a plain load. */
+		if (!pte_present(ptep_read(ptep)))
 			continue;
 		old = ptep_modify_prot_start(addr, ptep);
 		ptep_modify_prot_commit(addr, ptep, old, pte_modify(old, newprot));

@@ -32,8 +32,13 @@
 #ifndef CONFIG_MC_ENTRIES
 #define CONFIG_MC_ENTRIES	32
 #endif
-#ifndef CONFIG_MC_ARGS_BYTES	/* 1024 mmu_update requests */
-#define CONFIG_MC_ARGS_BYTES	(1024 * 16)
+/*
+ * Argument space: 1024 mmu_update requests, plus room for the TLB flush a
+ * lazy section queues behind them (an mmuext_op is 24 bytes), so a full
+ * batch of updates and its flush still travel in one hypercall.
+ */
+#ifndef CONFIG_MC_ARGS_BYTES
+#define CONFIG_MC_ARGS_BYTES	(1024 * 16 + 64)
 #endif
 #define MC_CALLBACKS		8
 #define MC_FAILURE_LOG		16
