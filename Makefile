@@ -62,7 +62,7 @@ include tests/host/host-tests.mk
 # Boots under Xen as the initial domain: self-tests, then the harness's
 # own failure detection.
 check-direct: $(GUEST)
-	test/run-pv-guest.sh --direct --vcpus 2 -- selftest=all
+	test/run-pv-guest.sh --direct --vcpus 2
 	test/harness-selftest.sh --direct
 
 # As a domU under stock xl in a Linux dom0, with the hypervisor-side trace
