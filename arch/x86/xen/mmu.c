@@ -196,7 +196,7 @@ static void xen_flush_tlb_range(unsigned long start, unsigned long end)
 	bool one = end - start <= PAGE_SIZE;
 	bool all = nr_cpus_online > 1 && others_busy();
 	/* For the recheck: the start, with bit 0 set for a full flush. */
-	void *data = (void *)((start & PAGE_MASK) | !one);
+	void *data = (void *)((start & PAGE_MASK) | (one ? 0UL : 1UL));
 
 	flush_op(&op, start, one, all);
 	if (xen_mc_lazy_active()) {
