@@ -190,7 +190,12 @@ static void queue_mmu(void)
 
 	q->ptr = (u64)nq << 3 | (nq & 1 ? MMU_PT_UPDATE_PRESERVE_AD : 0);
 	q->val = (u64)nq << 12 | 1;
-	xen_mc_queue_mmu_update(q->ptr, q->val, q->caller);
+	/* Half of them through the per-pte fast path, where it may defer. */
+	if (nq & 2 && mc->lazy && !in_fault_context())
+		CHECK(xen_mc_queue_pte_update(q->ptr, q->val, q->caller),
+		      "queue_pte_update refused in a lazy section");
+	else
+		xen_mc_queue_mmu_update(q->ptr, q->val, q->caller);
 	q->epoch = mc->flushes;
 }
 

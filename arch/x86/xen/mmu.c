@@ -34,9 +34,7 @@ static void xen_queue_pte(pte_t *ptep, unsigned int cmd, pte_t pte,
 {
 	u64 ptr = ptep_to_machine(ptep) | cmd;
 
-	if (xen_mc_lazy_active())
-		xen_mc_queue_mmu_update(ptr, pte_val(pte), caller);
-	else
+	if (!xen_mc_queue_pte_update(ptr, pte_val(pte), caller))
 		xen_mmu_update_now(ptr, pte_val(pte), caller);
 }
 

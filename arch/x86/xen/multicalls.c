@@ -301,6 +301,35 @@ void xen_mc_queue_mmu_update(u64 ptr, u64 val, unsigned long caller)
 	u->val = val;
 }
 
+/*
+ * The per-pte path of a lazy section, kept short: one batch lookup, and
+ * when the last entry is an mmu_update ending at the free space (the
+ * common case inside change_protection()), one more request on it.
+ */
+bool xen_mc_queue_pte_update(u64 ptr, u64 val, unsigned long caller)
+{
+	struct mc_batch *mc = xen_mc_batch();
+	struct multicall_entry *last;
+	struct mmu_update *u;
+
+	if (!mc->lazy || in_fault_context())
+		return false;
+	u = (struct mmu_update *)(mc->args + mc->args_used);
+	last = mc->nr_entries ? &mc->entries[mc->nr_entries - 1] : NULL;
+	if (last && last->op == __HYPERVISOR_mmu_update &&
+	    (struct mmu_update *)last->args[0] + last->args[1] == u &&
+	    mc->args_used + sizeof(*u) <= sizeof(mc->args)) {
+		mc->req_caller[mc->args_used / 8] = caller;
+		mc->args_used += sizeof(*u);
+		last->args[1]++;
+	} else {
+		u = queue_request(__HYPERVISOR_mmu_update, caller);
+	}
+	u->ptr = ptr;
+	u->val = val;
+	return true;
+}
+
 void xen_mc_queue_mmuext(const struct mmuext_op *op, unsigned long caller)
 {
 	struct mmuext_op *x = queue_request(__HYPERVISOR_mmuext_op, caller);

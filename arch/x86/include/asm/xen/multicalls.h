@@ -77,6 +77,11 @@ struct mc_batch *xen_mc_batch(void);		/* this vCPU's */
 
 /* Queue one mmu_update request {ptr, val} (ptr carries the MMU_* command). */
 void xen_mc_queue_mmu_update(u64 ptr, u64 val, unsigned long caller);
+/*
+ * Queue one mmu_update request if this context may defer it (lazy, not
+ * in fault context); false, with nothing queued, if it must go out now.
+ */
+bool xen_mc_queue_pte_update(u64 ptr, u64 val, unsigned long caller);
 /* Queue one mmuext_op. */
 void xen_mc_queue_mmuext(const struct mmuext_op *op, unsigned long caller);
 /* Run fn(data) after the batch holding the requests queued so far is issued. */
