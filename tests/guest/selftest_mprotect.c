@@ -350,3 +350,74 @@ static void fault_in_lazy_section(void)
 	region_destroy(&r);
 }
 KTAP_CASE(mprotect, fault_in_lazy_section, fault_in_lazy_section);
+
+/*
+ * Granting access needs no TLB flush, taking it away does; a vCPU that
+ * still holds the old, stricter TLB entry can write once the pte allows
+ * it (a spurious fault, if the CPU faults at all, is retried).
+ */
+struct stale_ctx {
+	volatile u8 *page;
+	struct spin_barrier b;
+	int write_rc;
+	u64 spurious;
+};
+
+static long stale_reader(void *arg)
+{
+	struct stale_ctx *c = arg;
+	u64 before = this_cpu()->spurious_faults;
+	u8 v;
+
+	(void)probe_read_u8(c->page, &v);	/* cache the read-only entry */
+	barrier_wait(&c->b);			/* vCPU 0 makes it writable */
+	barrier_wait(&c->b);
+	c->write_rc = probe_write_u8(c->page, 7);
+	c->spurious = this_cpu()->spurious_faults - before;
+	return 0;
+}
+
+static void flush_only_when_restricting(void)
+{
+	const u64 *ext = &this_hcstat()->requests[__HYPERVISOR_mmuext_op];
+	static struct stale_ctx c;
+	struct region r;
+	u64 before;
+	int rc = region_create(&r, 8, 0, PAGE_KERNEL);
+
+	KT_ASSERT(!rc, "region_create: %d", rc);
+	KT_EXPECT(!pv_mmu_select("xen"), "select");
+
+	before = *ext;
+	KT_EXPECT(!change_protection(&r, r.start, region_end(&r), PAGE_KERNEL_RO), "to RO");
+	KT_EXPECT(*ext - before == 1, "RW->RO: %lu flushes, expected 1", *ext - before);
+	before = *ext;
+	KT_EXPECT(!change_protection(&r, r.start, region_end(&r), PAGE_KERNEL), "to RW");
+	KT_EXPECT(*ext == before, "RO->RW: %lu flushes, expected none", *ext - before);
+	before = *ext;
+	KT_EXPECT(!change_protection(&r, r.start, region_end(&r),
+				     __pgprot(_PAGE_PRESENT | _PAGE_RW | _PAGE_SOFTW1)),
+		  "software bit");
+	KT_EXPECT(*ext - before == 1, "other change: %lu flushes, expected 1", *ext - before);
+
+	if (nr_cpus_online < 2) {
+		ktap_diag("stale entry: needs 2 vCPUs, skipped");
+		region_destroy(&r);
+		return;
+	}
+	KT_EXPECT(!change_protection(&r, r.start, region_end(&r), PAGE_KERNEL_RO), "to RO");
+	c.page = (volatile u8 *)r.start;
+	c.write_rc = 1;
+	barrier_init(&c.b, 2);
+	smp_call_async(1, stale_reader, &c);
+	barrier_wait(&c.b);
+	KT_EXPECT(!change_protection(&r, r.start, region_end(&r), PAGE_KERNEL), "to RW");
+	barrier_wait(&c.b);
+	smp_wait(1);
+	KT_EXPECT(c.write_rc == 0, "vCPU 1's write after RO->RW failed: %d", c.write_rc);
+	KT_EXPECT(*c.page == 7, "vCPU 1's write is not there");
+	ktap_diag("stale entry: vCPU 1 wrote after an unflushed upgrade, %lu spurious faults",
+		  c.spurious);
+	region_destroy(&r);
+}
+KTAP_CASE(mprotect, flush_only_when_restricting, flush_only_when_restricting);

@@ -8,12 +8,18 @@
 #include <linux/kernel.h>
 #include <asm/ptrace.h>
 #include <asm/extable.h>
+#include <asm/pgalloc.h>
 #include <asm/smp.h>
 #include <asm/traps.h>
 #include <asm/xen/hypervisor.h>
 #include <asm/xen/hypercall.h>
 
 BUILD_BUG_ON(__HYPERVISOR_iret != 23);	/* entry_64.S hard-codes it */
+
+/* Page-fault error code bits. */
+#define PF_PROT		(1UL << 0)	/* protection, not a non-present pte */
+#define PF_WRITE	(1UL << 1)
+#define PF_INSTR	(1UL << 4)
 
 #define T(vec, name) extern char xen_trap_##vec[];
 #define TRAPS								\
@@ -89,6 +95,31 @@ unsigned long read_cr2(void)
 	return HYPERVISOR_shared_info->vcpu_info[smp_processor_id()].arch.cr2;
 }
 
+/*
+ * A protection fault the pte no longer explains: a TLB entry older than a
+ * change that only granted access (mm/mprotect.c does not flush those).
+ * The fault dropped that entry; retrying walks the tables again.
+ */
+static bool spurious_fault(unsigned long error_code, unsigned long address)
+{
+	pte_t *ptep;
+	pte_t pte;
+
+	if (!(error_code & PF_PROT))
+		return false;
+	ptep = lookup_pte(address);
+	if (!ptep)
+		return false;
+	pte = ptep_read(ptep);
+	if (!pte_present(pte))
+		return false;
+	if ((error_code & PF_WRITE) && !(pte_val(pte) & _PAGE_RW))
+		return false;
+	if ((error_code & PF_INSTR) && (pte_val(pte) & _PAGE_NX))
+		return false;
+	return true;
+}
+
 void do_trap(struct pt_regs *regs)
 {
 	struct cpu_data *c = this_cpu();
@@ -101,6 +132,10 @@ void do_trap(struct pt_regs *regs)
 			c->faults++;
 			goto out;
 		}
+	}
+	if (regs->vector == 14 && spurious_fault(regs->error_code, cr2)) {
+		c->spurious_faults++;
+		goto out;
 	}
 	if (fixup_exception(regs)) {
 		c->faults++;

@@ -33,6 +33,7 @@ struct cpu_data {
 	fault_hook_t fault_hook;
 	void *fault_hook_data;
 	u64 faults;			/* faults the hook handled */
+	u64 spurious_faults;		/* stale TLB entries, retried */
 };
 
 static __always_inline struct cpu_data *this_cpu(void)
