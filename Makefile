@@ -72,11 +72,16 @@ check-xl: $(GUEST)
 		-- selftest=boot,mm,mprotect
 	test/harness-selftest.sh --xl
 
-# The A/D race on real Xen: >= 10^5 racing writes per backend, 2 vCPUs.
+# The A/D race on real Xen: >= 10^5 racing writes per backend, 2 vCPUs;
+# then one page, where every change is a batch of one update (the
+# update_va_mapping path).
 RACE_ROUNDS	:= 270
+RACE1_ROUNDS	:= 20000
 check-race: $(GUEST)
 	test/run-pv-guest.sh --direct --vcpus 2 --timeout 600 --out $(O)/race \
 		-- selftest=race race_rounds=$(RACE_ROUNDS)
+	test/run-pv-guest.sh --direct --vcpus 2 --timeout 600 --out $(O)/race-1page \
+		-- selftest=race race_rounds=$(RACE1_ROUNDS) race_pages=1
 
 # The full race proof: >= 10^6 racing writes per backend, 2 and 4 vCPUs,
 # as the initial domain and as a domU under xl.

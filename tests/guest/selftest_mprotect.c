@@ -180,7 +180,9 @@ static void bad_request_mid_batch(void)
 
 		if (i == bad_i) {
 			new = __pte((0xfffffffff0UL << PAGE_SHIFT) | _PAGE_PRESENT);
-			bad_val = pte_val(new);
+			/* commit adds A and D if start saw both (touched page) */
+			bad_val = pte_val(new) |
+				  ((pte_val(old) & _PAGE_AD) == _PAGE_AD ? _PAGE_AD : 0);
 			bad_ma = ptep_to_machine(ptep);
 		}
 		ptep_modify_prot_commit(addr, ptep, old, new);

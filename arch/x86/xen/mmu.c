@@ -29,12 +29,16 @@
 #include <asm-generic/pgtable.h>
 #include <pvbatch/cmdline.h>
 
+/*
+ * va: where the pte maps, if the request may also go as update_va_mapping
+ * (see xen_mc_queue_pte_update), else 0.
+ */
 static void xen_queue_pte(pte_t *ptep, unsigned int cmd, pte_t pte,
-			  unsigned long caller)
+			  unsigned long va, unsigned long caller)
 {
 	u64 ptr = ptep_to_machine(ptep) | cmd;
 
-	if (!xen_mc_queue_pte_update(ptr, pte_val(pte), caller))
+	if (!xen_mc_queue_pte_update(ptr, pte_val(pte), va, caller))
 		xen_mmu_update_now(ptr, pte_val(pte), caller);
 }
 
@@ -45,8 +49,7 @@ static pte_t xen_ptep_get(pte_t *ptep)
 
 static void xen_set_pte_at(unsigned long addr, pte_t *ptep, pte_t pte)
 {
-	(void)addr;
-	xen_queue_pte(ptep, MMU_NORMAL_PT_UPDATE, pte, _RET_IP_);
+	xen_queue_pte(ptep, MMU_NORMAL_PT_UPDATE, pte, addr, _RET_IP_);
 }
 
 /*
@@ -77,12 +80,22 @@ static pte_t xen_ptep_modify_prot_start(unsigned long addr, pte_t *ptep)
 	return ptep_read(ptep);
 }
 
+/*
+ * Xen ORs the pte's Accessed/Dirty bits into val.  If start already saw
+ * both set, there is nothing left for the hardware to set (it never
+ * clears them), so val with both set is exactly what Xen will write, and
+ * a plain update_va_mapping would write the same: let the batch use one
+ * if this update ends up alone (xen_mc_queue_pte_update).
+ */
 static void xen_ptep_modify_prot_commit(unsigned long addr, pte_t *ptep,
 					pte_t old, pte_t pte)
 {
-	(void)addr;
-	(void)old;
-	xen_queue_pte(ptep, MMU_PT_UPDATE_PRESERVE_AD, pte, _RET_IP_);
+	bool ad = (pte_val(old) & _PAGE_AD) == _PAGE_AD;
+
+	if (ad)
+		pte = __pte(pte_val(pte) | _PAGE_AD);
+	xen_queue_pte(ptep, MMU_PT_UPDATE_PRESERVE_AD, pte, ad ? addr : 0,
+		      _RET_IP_);
 }
 
 static void xen_ptep_modify_prot_commit_nobatch(unsigned long addr, pte_t *ptep,

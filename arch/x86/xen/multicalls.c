@@ -9,6 +9,7 @@
 #include <linux/kernel.h>
 #include <linux/errno.h>
 #include <linux/string.h>
+#include <asm/pgtable.h>
 #include <asm/smp.h>
 #include <asm/xen/hypercall.h>
 #include <asm/xen/multicalls.h>
@@ -200,13 +201,70 @@ static void note_error(struct mc_batch *mc, int err)
 		mc->error = err;
 }
 
+/*
+ * The flags for update_va_mapping if the batch is one pte update that
+ * may go as one (lone_va), alone or followed by an INVLPG of its page;
+ * -1 if it is anything else.
+ */
+static long lone_update_flags(struct mc_batch *mc)
+{
+	const struct multicall_entry *u = &mc->entries[0], *x = &mc->entries[1];
+	const struct mmuext_op *op = (const void *)x->args[0];
+
+	if (!mc->lone_va || mc->nr_entries > 2 ||
+	    u->op != __HYPERVISOR_mmu_update || u->args[1] != 1)
+		return -1;
+	if (mc->nr_entries == 1)
+		return UVMF_NONE;
+	if (x->op != __HYPERVISOR_mmuext_op || x->args[1] != 1 ||
+	    ((op->arg1.linear_addr ^ mc->lone_va) & PAGE_MASK))
+		return -1;
+	if (op->cmd == MMUEXT_INVLPG_LOCAL)
+		return UVMF_INVLPG | UVMF_LOCAL;
+	if (op->cmd == MMUEXT_INVLPG_ALL)
+		return UVMF_INVLPG | UVMF_ALL;
+	return -1;
+}
+
+/*
+ * Issue the lone update as update_va_mapping.  If Xen refuses it, the
+ * failure is the request's (logged as the mmu_update it was queued as),
+ * and the INVLPG, if any, is issued on its own: the pte did not change,
+ * but the flush was asked for and costs nothing to keep.
+ */
+static int issue_lone_update(struct mc_batch *mc, unsigned long flags)
+{
+	const struct mmu_update *u = (const void *)mc->entries[0].args[0];
+	int err = HYPERVISOR_update_va_mapping(mc->lone_va, u->val, flags);
+
+	mc->flush_uvm++;
+	if (err >= 0)
+		return 0;
+	log_failure(mc, __HYPERVISOR_mmu_update, err, u->ptr, u->val,
+		    caller_of(mc, u, mc->entry_caller[0]));
+	if (flags != UVMF_NONE) {
+		struct multicall_entry *x = &mc->entries[1];
+		unsigned int done = 0;
+		int rc = issue_requests(x->op, (void *)x->args[0], 1, &done);
+
+		recover_requests(mc, x->op, (void *)x->args[0], 1, done, rc,
+				 mc->entry_caller[1]);
+	}
+	return err;
+}
+
 int xen_mc_flush(void)
 {
 	struct mc_batch *mc = xen_mc_batch();
 	unsigned int i, n = mc->nr_entries, ncb = mc->nr_cb;
+	long flags = n ? lone_update_flags(mc) : -1;
 	int err = 0, rc;
 
-	if (n == 1) {
+	if (flags >= 0) {
+		err = issue_lone_update(mc, flags);
+		n = 0;			/* nothing left to check */
+		mc->flushes++;
+	} else if (n == 1) {
 		mc->entries[0].result = issue_one(&mc->entries[0]);
 		mc->flush_direct++;
 	} else if (n > 1) {
@@ -237,6 +295,7 @@ int xen_mc_flush(void)
 	mc->nr_entries = 0;
 	mc->args_used = 0;
 	mc->nr_cb = 0;
+	mc->lone_va = 0;
 	for (i = 0; i < ncb; i++)
 		mc->cb[i].fn(mc->cb[i].data);
 	return err;
@@ -306,7 +365,8 @@ void xen_mc_queue_mmu_update(u64 ptr, u64 val, unsigned long caller)
  * when the last entry is an mmu_update ending at the free space (the
  * common case inside change_protection()), one more request on it.
  */
-bool xen_mc_queue_pte_update(u64 ptr, u64 val, unsigned long caller)
+bool xen_mc_queue_pte_update(u64 ptr, u64 val, unsigned long va,
+			     unsigned long caller)
 {
 	struct mc_batch *mc = xen_mc_batch();
 	struct multicall_entry *last;
@@ -324,6 +384,9 @@ bool xen_mc_queue_pte_update(u64 ptr, u64 val, unsigned long caller)
 		last->args[1]++;
 	} else {
 		u = queue_request(__HYPERVISOR_mmu_update, caller);
+		/* The first request of its batch (perhaps after a flush)? */
+		if (mc->nr_entries == 1 && mc->entries[0].args[1] == 1)
+			mc->lone_va = va;
 	}
 	u->ptr = ptr;
 	u->val = val;

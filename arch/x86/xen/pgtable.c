@@ -24,6 +24,8 @@ static u64 ptmap_mfn[PTMAP_SLOTS];
 static unsigned int ptmap_used;
 static pte_t *ptmap_l1;		/* the ptmap's own L1, via the ptmap */
 static pte_t *area_l2;		/* our L2 for the top gigabyte */
+/* The ptmap address of the L1 under each entry of area_l2 (NULL: none). */
+static pte_t *area_l1[PTRS_PER_PTE];
 
 unsigned int ptmap_pages_used(void)
 {
@@ -65,6 +67,11 @@ pte_t *lookup_pte(unsigned long va)
 	static const unsigned int shifts[] = { PGDIR_SHIFT, PUD_SHIFT, PMD_SHIFT };
 	unsigned int i;
 
+	/* The area we built ourselves: no walk, no search of the ptmap. */
+	if (va >= XEN_AREA_START && area_l2) {
+		t = area_l1[(va >> PMD_SHIFT) & (PTRS_PER_PTE - 1)];
+		return t ? table_entry(t, va, PAGE_SHIFT) : NULL;
+	}
 	for (i = 0; i < ARRAY_SIZE(shifts); i++) {
 		pte_t e = ptep_read(table_entry(t, va, shifts[i]));
 
@@ -179,6 +186,8 @@ int vmap_populate_l1(unsigned long va)
 						   _PAGE_ACCESSED)));
 	if (rc)
 		pr_err("hooking L1 mfn %#lx for va %#lx: %d\n", mfn, va, rc);
+	else
+		area_l1[(va >> PMD_SHIFT) & (PTRS_PER_PTE - 1)] = virt;
 	return rc;
 }
 
@@ -252,6 +261,7 @@ void xen_pgtable_init(void)
 	ptmap_mfn[0] = l2mfn;
 	ptmap_mfn[1] = l1mfn;
 	ptmap_used = 2;
-	area_l2 = ptmap_slot_virt(0);
+	area_l1[0] = ptmap_slot_virt(1);
 	ptmap_l1 = ptmap_slot_virt(1);
+	area_l2 = ptmap_slot_virt(0);
 }

@@ -10,7 +10,11 @@
  *
  * The batch is flushed when it is full, when lazy MMU mode is left, or
  * on demand (xen_mc_flush).  One entry is issued as a direct hypercall;
- * more as one multicall.  After every flush each entry's result is
+ * more as one multicall.  A batch that is a single pte update, alone or
+ * followed by an INVLPG of the same page, goes out as one
+ * update_va_mapping (UVMF_INVLPG for the flush) when the queuer said the
+ * update may (xen_mc_queue_pte_update's va): one hypercall instead of a
+ * multicall of two, which costs about twice as much.  After every flush each entry's result is
  * checked: a failing request stops its mmu_update, so the requests after
  * it are issued again (and the TLB flushes a multicall already ran after
  * them are issued once more, behind them); every failure is reported with
@@ -66,8 +70,10 @@ struct mc_batch {
 	unsigned int nr_cb;
 	bool lazy;
 	int error;				/* first error since lazy enter */
+	/* Where the first request is mapped, if it may go as update_va_mapping. */
+	unsigned long lone_va;
 	/* Statistics, for the tests and the benchmark. */
-	u64 flushes, flush_full, flush_direct, flush_multicall;
+	u64 flushes, flush_full, flush_direct, flush_multicall, flush_uvm;
 	u64 failures;
 	struct mc_failure log[MC_FAILURE_LOG];
 	unsigned int nr_log;			/* total ever logged */
@@ -80,8 +86,16 @@ void xen_mc_queue_mmu_update(u64 ptr, u64 val, unsigned long caller);
 /*
  * Queue one mmu_update request if this context may defer it (lazy, not
  * in fault context); false, with nothing queued, if it must go out now.
+ *
+ * va: the address the pte maps in the current address space, if Xen
+ * would leave the pte the same were the request sent as
+ * update_va_mapping(va, val) -- true of MMU_NORMAL_PT_UPDATE, and of
+ * MMU_PT_UPDATE_PRESERVE_AD when the pte already has Accessed and Dirty
+ * set and val carries them -- else 0.  Used only if the request ends up
+ * alone in its batch (see above).
  */
-bool xen_mc_queue_pte_update(u64 ptr, u64 val, unsigned long caller);
+bool xen_mc_queue_pte_update(u64 ptr, u64 val, unsigned long va,
+			     unsigned long caller);
 /* Queue one mmuext_op. */
 void xen_mc_queue_mmuext(const struct mmuext_op *op, unsigned long caller);
 /* Run fn(data) after the batch holding the requests queued so far is issued. */
