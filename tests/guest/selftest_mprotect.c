@@ -8,6 +8,7 @@
 #include <linux/kernel.h>
 #include <linux/errno.h>
 #include <asm/extable.h>
+#include <asm/hcstat.h>
 #include <asm/paravirt.h>
 #include <asm/pgalloc.h>
 #include <asm/ptrace.h>
@@ -423,3 +424,85 @@ static void flush_only_when_restricting(void)
 	region_destroy(&r);
 }
 KTAP_CASE(mprotect, flush_only_when_restricting, flush_only_when_restricting);
+
+/*
+ * A change of one page is a batch of one update (and an INVLPG when it
+ * takes access away).  It goes as one update_va_mapping only if nothing
+ * can be lost that way: on the xen backend, when the pte already has
+ * Accessed and Dirty; otherwise as the PRESERVE_AD mmu_update.
+ */
+struct lone_counts {
+	u64 uvm, mmu, calls;
+};
+
+static void lone_snapshot(struct lone_counts *c)
+{
+	const struct hcstat *h = this_hcstat();
+
+	c->uvm = h->calls[__HYPERVISOR_update_va_mapping];
+	c->mmu = h->calls[__HYPERVISOR_mmu_update];
+	c->calls = hypercalls_issued();
+}
+
+static void lone_expect_calls(const struct region *r, pgprot_t prot,
+			      bool want_uvm, u64 want_ad, u64 want_calls,
+			      const char *what)
+{
+	struct lone_counts a, b;
+	pte_t pte;
+
+	lone_snapshot(&a);
+	KT_EXPECT(!change_protection((struct region *)r, r->start, region_end(r), prot),
+		  "%s", what);
+	lone_snapshot(&b);
+	pte = ptep_read(region_ptep(r, 0));
+	KT_EXPECT(b.calls - a.calls == want_calls, "%s: %lu hypercalls, expected %lu",
+		  what, b.calls - a.calls, want_calls);
+	KT_EXPECT(b.uvm - a.uvm == want_uvm, "%s: %lu update_va_mapping, expected %u",
+		  what, b.uvm - a.uvm, want_uvm);
+	KT_EXPECT(b.mmu - a.mmu == !want_uvm, "%s: %lu mmu_update, expected %u",
+		  what, b.mmu - a.mmu, !want_uvm);
+	KT_EXPECT(pte_prot_bits(pte) ==
+		  (pgprot_val(prot) & ~(_PAGE_CHG_MASK | _PAGE_XEN_ADDED)) &&
+		  (pte_val(pte) & _PAGE_AD) == want_ad,
+		  "%s: pte %#lx", what, pte_val(pte));
+}
+
+static void lone_expect(const struct region *r, pgprot_t prot, bool want_uvm,
+			u64 want_ad, const char *what)
+{
+	lone_expect_calls(r, prot, want_uvm, want_ad, 1, what);
+}
+
+static void lone_update(void)
+{
+	struct region r;
+	int rc = region_create(&r, 1, 0, PAGE_KERNEL);
+
+	KT_ASSERT(!rc, "region_create: %d", rc);
+	KT_EXPECT(!pv_mmu_select("xen"), "select");
+	/* Never touched since A/D were cleared: PRESERVE_AD, both ways. */
+	KT_EXPECT(!region_clear_bits(&r, _PAGE_AD), "clear A/D");
+	lone_expect(&r, PAGE_KERNEL_RO, false, 0, "xen, no A/D, to RO");
+	lone_expect(&r, PAGE_KERNEL, false, 0, "xen, no A/D, to RW");
+	/* Read only: A without D is not enough. */
+	(void)*(volatile u8 *)r.start;
+	lone_expect(&r, PAGE_KERNEL_RO, false, _PAGE_ACCESSED, "xen, A only, to RO");
+	lone_expect(&r, PAGE_KERNEL, false, _PAGE_ACCESSED, "xen, A only, to RW");
+	/* Written: A and D, update_va_mapping, with and without the INVLPG. */
+	*(volatile u8 *)r.start = 1;
+	lone_expect(&r, PAGE_KERNEL_RO, true, _PAGE_AD, "xen, A+D, to RO");
+	lone_expect(&r, PAGE_KERNEL, true, _PAGE_AD, "xen, A+D, to RW");
+	/* No batch, no update_va_mapping: the update, then the INVLPG. */
+	KT_EXPECT(!pv_mmu_select("xen-nobatch"), "select xen-nobatch");
+	lone_expect_calls(&r, PAGE_KERNEL_RO, false, _PAGE_AD, 2, "xen-nobatch, to RO");
+	/* The generic set writes an entry it holds cleared: always may. */
+	KT_EXPECT(!pv_mmu_select("generic"), "select generic");
+	KT_EXPECT(!region_clear_bits(&r, _PAGE_AD), "clear A/D");
+	lone_expect(&r, PAGE_KERNEL_RO, true, 0, "generic, to RO");
+	lone_expect(&r, PAGE_KERNEL, true, 0, "generic, to RW");
+	*(volatile u8 *)r.start = 2;
+	KT_EXPECT(*(volatile u8 *)r.start == 2, "page content");
+	region_destroy(&r);
+}
+KTAP_CASE(mprotect, lone_update, lone_update);
