@@ -8,6 +8,8 @@
  * updates is done by the "floor": two precomputed mmu_update calls per
  * round (all N PRESERVE_AD requests to read-only, then all N back), with
  * no guest-side work and no TLB flush.  One round is 2 * N pte updates.
+ * "generic-floor" is the same for the generic transaction: N emulated
+ * cmpxchg clears, then one precomputed mmu_update setting all N again.
  *
  * Every series is measured repeats= times; inside one repeat the series
  * run one after another, and the order rotates from repeat to repeat so
@@ -23,7 +25,8 @@
  * ns_per_pte is the median over repeats, ns_per_pte_min the minimum; the
  * count-based fields are totals over all repeats, divided:
  *	hypercalls_per_pte	hypercall instructions issued / pte updates
- *	requests_per_hypercall	mmu_update requests / hypercalls issued
+ *	requests_per_hypercall	pte updates sent (mmu_update requests and
+ *				update_va_mapping calls) / hypercalls issued
  *				(multicall sub-calls included in requests)
  *	traps_per_pte		pte writes Xen trapped and emulated / updates
  *	flushes_per_mprotect	mmuext ops (the only ones on this path are
@@ -140,11 +143,11 @@ static unsigned long default_rounds(unsigned long n)
 	return r < 1 ? 1 : min(r, 1000UL);
 }
 
-enum series { S_GENERIC, S_XEN_NOBATCH, S_XEN, S_FLOOR, NR_SERIES };
+enum series { S_GENERIC, S_XEN_NOBATCH, S_XEN, S_FLOOR, S_GENERIC_FLOOR, NR_SERIES };
 
 static const char *const series_name[NR_SERIES] = {
 	[S_GENERIC] = "generic", [S_XEN_NOBATCH] = "xen-nobatch",
-	[S_XEN] = "xen", [S_FLOOR] = "floor",
+	[S_XEN] = "xen", [S_FLOOR] = "floor", [S_GENERIC_FLOOR] = "generic-floor",
 };
 
 struct sample_set {
@@ -154,8 +157,10 @@ struct sample_set {
 };
 
 struct floor_reqs {
-	struct region mem;		/* holds both arrays */
-	struct mmu_update *ro, *rw;
+	struct region mem;		/* holds all the arrays */
+	struct mmu_update *ro, *rw;	/* PRESERVE_AD, for the floor */
+	struct mmu_update *ro_set, *rw_set;	/* NORMAL, for generic's floor */
+	pte_t **ptep;
 };
 
 /* The fixed-point decimal num/den with dec digits, or null if den is 0. */
@@ -198,7 +203,8 @@ static void sort_u64(u64 *v, unsigned int n)
 
 static int floor_prepare(struct floor_reqs *f, const struct region *r)
 {
-	unsigned long bytes = 2 * r->npages * sizeof(struct mmu_update);
+	unsigned long n = r->npages;
+	unsigned long bytes = 4 * n * sizeof(struct mmu_update) + n * sizeof(pte_t *);
 	unsigned long i;
 	int rc;
 
@@ -206,18 +212,51 @@ static int floor_prepare(struct floor_reqs *f, const struct region *r)
 	if (rc)
 		return rc;
 	f->ro = (struct mmu_update *)f->mem.start;
-	f->rw = f->ro + r->npages;
-	for (i = 0; i < r->npages; i++) {
+	f->rw = f->ro + n;
+	f->ro_set = f->rw + n;
+	f->rw_set = f->ro_set + n;
+	f->ptep = (pte_t **)(f->rw_set + n);
+	for (i = 0; i < n; i++) {
 		pte_t *ptep = lookup_pte(r->start + i * PAGE_SIZE);
 		pte_t pte = ptep_read(ptep);
-		u64 ma = ptep_to_machine(ptep) | MMU_PT_UPDATE_PRESERVE_AD;
+		u64 ma = ptep_to_machine(ptep);
 
-		f->ro[i].ptr = ma;
+		f->ro[i].ptr = ma | MMU_PT_UPDATE_PRESERVE_AD;
 		f->ro[i].val = pte_val(pte_modify(pte, PAGE_KERNEL_RO));
-		f->rw[i].ptr = ma;
+		f->rw[i].ptr = ma | MMU_PT_UPDATE_PRESERVE_AD;
 		f->rw[i].val = pte_val(pte_modify(pte, PAGE_KERNEL));
+		f->ro_set[i].ptr = ma | MMU_NORMAL_PT_UPDATE;
+		f->ro_set[i].val = f->ro[i].val;
+		f->rw_set[i].ptr = ma | MMU_NORMAL_PT_UPDATE;
+		f->rw_set[i].val = f->rw[i].val;
+		f->ptep[i] = ptep;
 	}
 	return 0;
+}
+
+/*
+ * What Xen alone charges for the generic transaction of n ptes: each pte
+ * cleared by a cmpxchg Xen traps and emulates, then all n set again by
+ * one precomputed mmu_update.  Over the floor, this is the most the
+ * generic/xen ratio can be if neither had guest-side costs.
+ */
+static int generic_floor_half(struct floor_reqs *f, struct mmu_update *set,
+			      unsigned long n)
+{
+	unsigned int done = 0;
+	unsigned long i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		u64 old = READ_ONCE(f->ptep[i]->pte);
+
+		hcstat_ptwr();
+		if (!__atomic_compare_exchange_n(&f->ptep[i]->pte, &old, 0, false,
+						 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+			return -EBUSY;	/* nothing else touches these ptes */
+	}
+	rc = HYPERVISOR_mmu_update(set, n, &done, DOMID_SELF);
+	return rc ?: done == n ? 0 : -EIO;
 }
 
 /* One measurement: rounds x (RO, RW) over the whole region. */
@@ -227,18 +266,25 @@ static int run_series(enum series s, struct region *r, struct floor_reqs *f,
 	struct hcstat *h = this_hcstat();
 	u64 issued = h->issued, ptwr = h->ptwr;
 	u64 reqs = h->requests[__HYPERVISOR_mmu_update];
+	u64 uvm = h->calls[__HYPERVISOR_update_va_mapping];
 	u64 ext = h->requests[__HYPERVISOR_mmuext_op];
 	unsigned long i, n = r->npages;
 	u64 t0, t1;
 	int rc = 0;
 
-	if (s != S_FLOOR) {
+	if (s != S_FLOOR && s != S_GENERIC_FLOOR) {
 		rc = pv_mmu_select(series_name[s]);
 		if (rc)
 			return rc;
 	}
 	t0 = rdtsc_ordered();
-	if (s == S_FLOOR) {
+	if (s == S_GENERIC_FLOOR) {
+		for (i = 0; i < nr && !rc; i++) {
+			rc = generic_floor_half(f, f->ro_set, n);
+			if (!rc)
+				rc = generic_floor_half(f, f->rw_set, n);
+		}
+	} else if (s == S_FLOOR) {
 		for (i = 0; i < nr && !rc; i++) {
 			unsigned int done = 0;
 
@@ -261,7 +307,8 @@ static int run_series(enum series s, struct region *r, struct floor_reqs *f,
 	out->ns[rep] = cycles_to_ns(t1 - t0);
 	out->cycles += t1 - t0;
 	out->issued += h->issued - issued;
-	out->requests += h->requests[__HYPERVISOR_mmu_update] - reqs;
+	out->requests += h->requests[__HYPERVISOR_mmu_update] - reqs +
+			 h->calls[__HYPERVISOR_update_va_mapping] - uvm;
 	out->ptwr += h->ptwr - ptwr;
 	out->mmuext += h->requests[__HYPERVISOR_mmuext_op] - ext;
 	return rc;
@@ -299,7 +346,7 @@ static void report(enum series s, unsigned long n, unsigned long nr,
 	fmt_ratio(b_hc, sizeof(b_hc), ss->issued, total, 6);
 	fmt_ratio(b_rq, sizeof(b_rq), ss->requests, ss->issued, 3);
 	fmt_ratio(b_tr, sizeof(b_tr), ss->ptwr, total, 6);
-	if (s == S_FLOOR)
+	if (s == S_FLOOR || s == S_GENERIC_FLOOR)
 		snprintf(b_fl, sizeof(b_fl), "null");	/* no mprotect calls */
 	else
 		fmt_ratio(b_fl, sizeof(b_fl), ss->mmuext, calls, 3);
