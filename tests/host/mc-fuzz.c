@@ -2,10 +2,12 @@
 /*
  * libFuzzer harness for the batching layer (arch/x86/xen/multicalls.c,
  * built unchanged against the recording double).  The input is decoded
- * into a sequence of operations -- queue mmu_update / mmuext_op requests,
- * callbacks, flushes, lazy enter/leave in a valid order, immediate
- * updates (from fault context too), and injected failures -- and what
- * reached the double is checked against a reference model:
+ * into a sequence of operations -- queue mmu_update requests (through
+ * the per-pte path with a va, in the page of an INVLPG that may follow
+ * or not, or with none) and mmuext_op requests, callbacks, flushes, lazy
+ * enter/leave in a valid order, immediate updates (from fault context
+ * too), and injected failures -- and what reached the double is checked
+ * against a reference model:
  *
  *  - every queued request reaches the double, and (TLB flushes aside)
  *    exactly once; a TLB flush may be issued again only after a request
@@ -21,7 +23,14 @@
  *    first of the section (fault-context updates excluded), an
  *    immediate update its own;
  *  - callbacks run once, after the requests queued before them;
- *  - an update from fault context leaves the open batch untouched.
+ *  - an update from fault context leaves the open batch untouched;
+ *  - an update_va_mapping stands for exactly one queued mmu_update
+ *    request that was given a va (the va, the same val), alone in its
+ *    batch or followed there only by an INVLPG of the same page, which
+ *    its flags then carry (LOCAL or ALL as queued); it counts as the
+ *    presentation of both; a refusal is reported as the request's, and
+ *    the INVLPG must then be issued on its own (before the callbacks).
+ *    Such a batch always goes as one, anything else never does.
  *
  * A violation aborts.  Built with small capacities so that flushes when
  * full are frequent.
@@ -40,14 +49,25 @@
 #define MAXQ		(1 << 16)
 #define MAXCB		4096
 #define NOPOS		(-1)
+#define UVM		__HYPERVISOR_update_va_mapping
+/* The model's own idea of a page, not the code's. */
+#define MODEL_PAGE	4096UL
+#define SAME_PAGE(a, b)	((((a) ^ (b)) & ~(MODEL_PAGE - 1)) == 0)
+/* Epoch of a request while it is being queued (a flush may run meanwhile). */
+#define EPOCH_PENDING	(~0ULL - 1)
 
 struct qreq {
 	unsigned int op;
 	bool flush;			/* a TLB flush mmuext_op */
 	bool now;			/* issued at once, not batched */
 	u64 ptr, val;			/* what the log reports */
+	unsigned long va;		/* mmu_update: the va given, or 0 */
 	unsigned long caller;
 	u64 epoch;			/* batch: mc->flushes when queued */
+	bool uvm;			/* presented as update_va_mapping */
+	bool owed;			/* INVLPG: its uvm was refused, so it
+					   is yet to be issued on its own */
+	int refused_at;			/* INVLPG: that uvm, or NOPOS */
 	unsigned int pres;		/* presentations */
 	int first, last_applied, first_applied;
 	bool failed;
@@ -63,6 +83,10 @@ static struct mc_batch *mc;
 static unsigned int synced, nlog;
 static bool g_lazy, g_fault;		/* during the current operation */
 static int lazy_err;
+static u64 nuvm;			/* update_va_mappings seen */
+/* Over the whole run, for MC_FUZZ_STATS: uvm by flags, and refused. */
+static u64 st_uvm_none, st_uvm_local, st_uvm_all, st_uvm_refused,
+	   st_uvm_refused_invlpg;
 static int first_err_since;		/* first failed presentation since mark */
 
 #define CHECK(c, ...) do {						\
@@ -79,9 +103,10 @@ static bool is_flush_cmd(unsigned int cmd)
 	return cmd >= MMUEXT_TLB_FLUSH_LOCAL && cmd <= MMUEXT_INVLPG_ALL;
 }
 
+/* update_va_mapping carries the val of the request it stands for. */
 static unsigned int tag_of(const struct hc_req *r)
 {
-	if (r->op == __HYPERVISOR_mmu_update)
+	if (r->op == __HYPERVISOR_mmu_update || r->op == UVM)
 		return r->val >> 12;
 	return r->ext.arg1.linear_addr >> 12;
 }
@@ -94,6 +119,83 @@ static int pred_tag(const struct hc_req *r, void *data)
 	return t && t <= nq ? fail_err[t] : 0;
 }
 
+/* The batched request next to qs[j] in its batch (dir +1/-1), or -1. */
+static int batch_neighbour(int j, int dir)
+{
+	int k;
+
+	for (k = j + dir; k >= 0 && k < (int)nq && qs[k].now; k += dir)
+		;
+	if (k < 0 || k >= (int)nq || qs[k].epoch != qs[j].epoch)
+		return -1;
+	return k;
+}
+
+static bool is_invlpg(unsigned int cmd)
+{
+	return cmd == MMUEXT_INVLPG_LOCAL || cmd == MMUEXT_INVLPG_ALL;
+}
+
+/*
+ * r, an update_va_mapping, for tag t (an mmu_update): check that it may
+ * stand for it, and return the INVLPG it also stands for, or NULL.
+ */
+static struct qreq *check_uvm(const struct hc_req *r, unsigned int t)
+{
+	const struct hc_call *c = &hc.calls[r->call];
+	unsigned long flags = c->args[2];
+	struct qreq *q = &qs[t - 1], *x;
+	int next;
+
+	CHECK(q->op == __HYPERVISOR_mmu_update, "tag %u: uvm for op %u", t,
+	      q->op);
+	CHECK(!q->now && q->va, "tag %u: uvm for a request queued without va", t);
+	CHECK(r->ptr == q->va && r->val == q->val,
+	      "tag %u: uvm va %#lx val %#lx, queued va %#lx val %#lx", t,
+	      (unsigned long)r->ptr, (unsigned long)r->val, q->va,
+	      (unsigned long)q->val);
+	CHECK(c->parent == HC_NO_PARENT && !r->in_multicall,
+	      "tag %u: uvm inside a multicall", t);
+	CHECK(batch_neighbour(t - 1, -1) < 0,
+	      "tag %u: uvm, but tag %d is in its batch before it", t,
+	      batch_neighbour(t - 1, -1) + 1);
+	next = batch_neighbour(t - 1, 1);
+	if ((flags & UVMF_FLUSHTYPE_MASK) != UVMF_INVLPG) {
+		CHECK(flags == UVMF_NONE, "tag %u: uvm flags %#lx", t, flags);
+		CHECK(next < 0, "tag %u: uvm, but tag %d is in its batch", t,
+		      next + 1);
+		return NULL;
+	}
+	CHECK(next >= 0, "tag %u: uvm flags %#lx, no INVLPG queued", t, flags);
+	x = &qs[next];
+	CHECK(x->op == __HYPERVISOR_mmuext_op && is_invlpg(x->ptr),
+	      "tag %u: uvm flags %#lx, tag %d is op %u cmd %lu", t, flags,
+	      next + 1, x->op, (unsigned long)x->ptr);
+	CHECK(SAME_PAGE(x->val, q->va), "tag %u: uvm va %#lx, INVLPG tag %d of %#lx",
+	      t, q->va, next + 1, (unsigned long)x->val);
+	CHECK((flags & ~UVMF_FLUSHTYPE_MASK) ==
+	      (x->ptr == MMUEXT_INVLPG_ALL ? UVMF_ALL : UVMF_LOCAL),
+	      "tag %u: uvm flags %#lx for cmd %lu", t, flags,
+	      (unsigned long)x->ptr);
+	CHECK(batch_neighbour(next, 1) < 0,
+	      "tag %u: uvm, but tag %d is in its batch", t,
+	      batch_neighbour(next, 1) + 1);
+	return x;
+}
+
+/* Take in one presentation of q, by request i. */
+static void presented(struct qreq *q, unsigned int i, bool applied)
+{
+	q->pres++;
+	if (q->first == NOPOS)
+		q->first = i;
+	if (applied) {
+		if (q->first_applied == NOPOS)
+			q->first_applied = i;
+		q->last_applied = i;
+	}
+}
+
 /* Take in what the double saw since the last sync. */
 static void sync(void)
 {
@@ -102,24 +204,48 @@ static void sync(void)
 	for (i = synced; i < hc.nr_reqs; i++) {
 		const struct hc_req *r = &hc.reqs[i];
 		unsigned int t = tag_of(r);
-		struct qreq *q;
+		struct qreq *q, *x = NULL;
 
 		CHECK(t >= 1 && t <= nq, "request %u: unknown tag %u", i, t);
 		q = &qs[t - 1];
-		CHECK(r->op == q->op, "tag %u: op %u, queued %u", t, r->op, q->op);
-		if (q->op == __HYPERVISOR_mmu_update)
+		if (r->op == UVM) {
+			x = check_uvm(r, t);
+			q->uvm = true;
+			nuvm++;
+			if (!x)
+				st_uvm_none++;
+			else if (x->ptr == MMUEXT_INVLPG_ALL)
+				st_uvm_all++;
+			else
+				st_uvm_local++;
+			st_uvm_refused += !r->applied;
+			st_uvm_refused_invlpg += !r->applied && x;
+		} else {
+			CHECK(r->op == q->op, "tag %u: op %u, queued %u", t,
+			      r->op, q->op);
+		}
+		if (r->op == __HYPERVISOR_mmu_update)
 			CHECK(r->ptr == q->ptr && r->val == q->val,
 			      "tag %u: request changed", t);
-		else
+		else if (r->op == __HYPERVISOR_mmuext_op)
 			CHECK(r->ext.cmd == q->ptr, "tag %u: cmd changed", t);
-		q->pres++;
-		if (q->first == NOPOS)
-			q->first = i;
-		if (r->applied) {
-			if (q->first_applied == NOPOS)
-				q->first_applied = i;
-			q->last_applied = i;
-		} else {
+		presented(q, i, r->applied);
+		/*
+		 * The INVLPG rides with the update: applied with it, not
+		 * applied (nor failed) if Xen refused the update.
+		 */
+		if (x) {
+			presented(x, i, r->applied);
+			CHECK(x->pres == 1 || x->flush, "INVLPG issued %u times",
+			      x->pres);
+			if (!r->applied) {
+				x->owed = true;
+				x->refused_at = i;
+			}
+		}
+		if (r->op == __HYPERVISOR_mmuext_op)
+			q->owed = false;
+		if (!r->applied) {
 			q->failed = true;
 			nfail++;
 			if (first_fail == hc.nr_reqs)
@@ -132,6 +258,8 @@ static void sync(void)
 		CHECK(q->pres == 1 || q->flush,
 		      "tag %u issued %u times", t, q->pres);
 	}
+	CHECK(mc->flush_uvm == nuvm, "flush_uvm %lu, %lu uvms seen",
+	      (unsigned long)mc->flush_uvm, (unsigned long)nuvm);
 	CHECK(mc->nr_log - nlog == nfail, "%u failures logged, %u failed",
 	      mc->nr_log - nlog, nfail);
 	CHECK(mc->failures == mc->nr_log, "failures %lu, logged %u",
@@ -152,11 +280,14 @@ static void sync(void)
 			for (i = first_fail, k = 0; i < hc.nr_reqs && !found; i++) {
 				const struct hc_req *r = &hc.reqs[i];
 				const struct qreq *q;
+				/* A refused uvm is the mmu_update's failure. */
+				unsigned int op = r->op == UVM ?
+					__HYPERVISOR_mmu_update : r->op;
 
 				if (r->applied)
 					continue;
 				q = &qs[tag_of(r) - 1];
-				if (!used[k] && f->op == r->op && f->err == r->err &&
+				if (!used[k] && f->op == op && f->err == r->err &&
 				    f->ptr == q->ptr && f->val == q->val &&
 				    f->caller == q->caller)
 					found = used[k] = true;
@@ -181,30 +312,46 @@ static struct qreq *new_req(unsigned int op, bool now)
 	q->now = now;
 	q->first = q->first_applied = q->last_applied = NOPOS;
 	q->caller = 0xca110000UL + nq;
+	q->epoch = EPOCH_PENDING;
+	q->refused_at = NOPOS;
 	return q;
 }
 
-static void queue_mmu(void)
+/*
+ * Queue an mmu_update.  how & 3: through the per-pte path (in a lazy
+ * section; elsewhere it would refuse) with va 0 (0), with a va in the
+ * page an mmuext_op queued next would name (1), with a va in another page
+ * (2); or through xen_mc_queue_mmu_update, which takes no va (3).  The
+ * bits above pick the offset in the page, or the page bit that differs.
+ */
+static void queue_mmu(unsigned int how)
 {
 	struct qreq *q = new_req(__HYPERVISOR_mmu_update, false);
+	unsigned long next_page = (unsigned long)(nq + 1) << 12;
+	unsigned int extra = how >> 2;
 
 	q->ptr = (u64)nq << 3 | (nq & 1 ? MMU_PT_UPDATE_PRESERVE_AD : 0);
 	q->val = (u64)nq << 12 | 1;
-	/* Half of them through the per-pte fast path, where it may defer. */
-	if (nq & 2 && mc->lazy && !in_fault_context())
-		CHECK(xen_mc_queue_pte_update(q->ptr, q->val, q->caller),
+	if ((how & 3) != 3 && mc->lazy && !in_fault_context()) {
+		if ((how & 3) == 1)
+			q->va = next_page | ((extra * 0x3f8UL) & 0xfff);
+		else if ((how & 3) == 2)
+			q->va = next_page ^ (1UL << (12 + extra % 36));
+		CHECK(xen_mc_queue_pte_update(q->ptr, q->val, q->va, q->caller),
 		      "queue_pte_update refused in a lazy section");
-	else
+	} else {
 		xen_mc_queue_mmu_update(q->ptr, q->val, q->caller);
+	}
 	q->epoch = mc->flushes;
 }
 
-static void queue_ext(unsigned int cmd)
+/* off: where in its page an INVLPG's address is (its page is its tag). */
+static void queue_ext(unsigned int cmd, unsigned int off)
 {
 	struct qreq *q = new_req(__HYPERVISOR_mmuext_op, false);
 	struct mmuext_op op = { .cmd = cmd };
 
-	op.arg1.linear_addr = (unsigned long)nq << 12;
+	op.arg1.linear_addr = (unsigned long)nq << 12 | (off & 0xfff);
 	q->flush = is_flush_cmd(cmd);
 	q->ptr = cmd;
 	q->val = op.arg1.mfn;
@@ -216,6 +363,7 @@ static void now_mmu(bool fault)
 {
 	struct qreq *q = new_req(__HYPERVISOR_mmu_update, true);
 	unsigned int entries = mc->nr_entries, used = mc->args_used;
+	unsigned long lone_va = mc->lone_va;
 	static u8 args[CONFIG_MC_ARGS_BYTES];
 	int rc;
 
@@ -226,6 +374,12 @@ static void now_mmu(bool fault)
 	host_cpu.fault_depth = fault;
 	g_fault = fault;
 	first_err_since = 0;
+	/* As mmu.c does: the per-pte path refuses in fault context. */
+	if (fault)
+		CHECK(!xen_mc_queue_pte_update(q->ptr, q->val,
+					       (unsigned long)nq << 12,
+					       q->caller),
+		      "queue_pte_update deferred in fault context");
 	rc = xen_mmu_update_now(q->ptr, q->val, q->caller);
 	sync();
 	g_fault = false;
@@ -233,17 +387,22 @@ static void now_mmu(bool fault)
 	CHECK(q->pres == 1, "immediate update issued %u times", q->pres);
 	CHECK(rc == first_err_since, "now: %d, expected %d", rc, first_err_since);
 	CHECK(mc->nr_entries == entries && mc->args_used == used &&
-	      !memcmp(args, mc->args, used), "immediate update touched the batch");
+	      mc->lone_va == lone_va && !memcmp(args, mc->args, used),
+	      "immediate update touched the batch");
 }
 
-/* Watermarks: tags below issued_w issued, callbacks below cb_w ran. */
+/*
+ * Watermarks: tags below issued_w issued, callbacks below cb_w ran.  An
+ * INVLPG whose update_va_mapping was refused is issued once it went again
+ * on its own.
+ */
 static unsigned int issued_w, cb_w;
 
 static unsigned int issued_below(void)
 {
 	unsigned int w = issued_w;
 
-	while (w < nq && qs[w].pres)
+	while (w < nq && qs[w].pres && !qs[w].owed)
 		w++;
 	return issued_w = w;
 }
@@ -327,17 +486,40 @@ static void check_batch(const unsigned int *ix, unsigned int n)
 				CHECK(fail_before && run_b > run_a,
 				      "tag %u issued before tag %u", ix[b] + 1,
 				      ix[a] + 1);
-			/* (a flush that failed is reported instead) */
+			/*
+			 * (a flush that failed is reported instead; the same
+			 * request is an update_va_mapping doing both)
+			 */
 			if (qb->flush && !qb->failed &&
 			    qa->op == __HYPERVISOR_mmu_update &&
 			    qa->first_applied != NOPOS &&
 			    qb->last_applied != NOPOS)
-				CHECK(qa->first_applied < qb->last_applied,
+				CHECK(qa->first_applied < qb->last_applied ||
+				      (qa->first_applied == qb->last_applied &&
+				       qa->uvm),
 				      "update tag %u applied after flush tag %u",
 				      ix[a] + 1, ix[b] + 1);
 		}
 		CHECK(qa->pres == 1 || any_failed,
 		      "flush tag %u issued again without a failure", ix[a] + 1);
+		CHECK(!qa->uvm || a == 0, "tag %u: uvm not first", ix[a] + 1);
+		CHECK(qa->refused_at == NOPOS || qa->pres >= 2,
+		      "INVLPG tag %u: its uvm refused, not issued on its own",
+		      ix[a] + 1);
+	}
+	/*
+	 * A lone update given a va, alone or followed by an INVLPG of its
+	 * page, goes as an update_va_mapping (which check_uvm vetted).
+	 */
+	if (n >= 1 && n <= 2) {
+		const struct qreq *u = &qs[ix[0]], *x = &qs[ix[n - 1]];
+		bool lone = u->op == __HYPERVISOR_mmu_update && u->va &&
+			    (n == 1 || (x->op == __HYPERVISOR_mmuext_op &&
+					is_invlpg(x->ptr) &&
+					SAME_PAGE(x->val, u->va)));
+
+		CHECK(u->uvm == lone, "tag %u: lone %d, went as uvm %d",
+		      ix[0] + 1, lone, u->uvm);
 	}
 }
 
@@ -391,9 +573,28 @@ static void reset(void)
 	mc = xen_mc_batch();
 	memset(fail_err, 0, (nq + 64) * sizeof(fail_err[0]));
 	nq = ncb = synced = nlog = issued_w = cb_w = 0;
+	nuvm = 0;
 	g_lazy = g_fault = false;
 	lazy_err = 0;
 	hc_fail_if(pred_tag, NULL);
+}
+
+static void print_stats(void)
+{
+	fprintf(stderr, "mc-fuzz: uvm UVMF_NONE %lu, INVLPG|LOCAL %lu, "
+		"INVLPG|ALL %lu, refused %lu (with INVLPG %lu)\n",
+		(unsigned long)st_uvm_none, (unsigned long)st_uvm_local,
+		(unsigned long)st_uvm_all, (unsigned long)st_uvm_refused,
+		(unsigned long)st_uvm_refused_invlpg);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	if (getenv("MC_FUZZ_STATS"))
+		atexit(print_stats);
+	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -408,15 +609,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		switch (op % 12) {
 		case 0: case 1: case 2:
-			queue_mmu();
+			queue_mmu(op / 12);
 			break;
 		case 3:
 			for (k = 0; k <= arg % 32; k++)
-				queue_mmu();
+				queue_mmu(arg >> 5);
 			i++;
 			break;
 		case 4:
-			queue_ext(cmds[arg % ARRAY_SIZE(cmds)]);
+			queue_ext(cmds[arg % ARRAY_SIZE(cmds)], (arg >> 3) * 0x88);
 			i++;
 			break;
 		case 5:
@@ -453,7 +654,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			i++;
 			break;
 		case 11:
-			queue_ext(MMUEXT_TLB_FLUSH_ALL);
+			queue_ext(MMUEXT_TLB_FLUSH_ALL, 0);
 			break;
 		}
 		sync();

@@ -816,7 +816,8 @@ static void test_commit_xen_batched_preserve_ad(void **state)
 	for (i = 0; i < 4; i++) {
 		assert_int_equal(hc.reqs[i].ptr,
 				 ptep_to_machine(&ptes[i]) | MMU_PT_UPDATE_PRESERVE_AD);
-		assert_int_equal(hc.reqs[i].val, VAL(i));
+		/* pte 0 has Accessed and Dirty: commit carries them in val. */
+		assert_int_equal(hc.reqs[i].val, VAL(i) | (i ? 0 : _PAGE_AD));
 	}
 	/* Outside lazy mode: the same request, at once. */
 	commit(5, VAL(5));
@@ -951,6 +952,562 @@ static void test_per_vcpu_batches(void **state)
 	assert_req(1, 0, true);
 }
 
+/* ---- a lone update as update_va_mapping ---- */
+
+#define UVM		__HYPERVISOR_update_va_mapping
+/* Where request i is mapped: not page aligned, so that pages are compared. */
+#define VA(i)		(0x7f0000000000UL + (unsigned long)(i) * PAGE_SIZE + 0x2a8)
+
+/* Queue request i through the per-pte path, with va. */
+static void qpte(unsigned int i, unsigned long va)
+{
+	assert_true(xen_mc_queue_pte_update(MA(i), VAL(i), va, CALLER(i)));
+}
+
+/* Call c is a direct update_va_mapping(va, val, flags), and its only request. */
+static void assert_uvm(unsigned int c, unsigned long va, u64 val,
+		       unsigned long flags)
+{
+	const struct hc_call *call;
+	const struct hc_req *r;
+
+	assert_true(c < hc.nr_calls);
+	call = &hc.calls[c];
+	assert_int_equal(call->op, UVM);
+	assert_int_equal(call->parent, HC_NO_PARENT);
+	assert_int_equal(call->args[0], va);
+	assert_int_equal(call->args[1], val);
+	assert_int_equal(call->args[2], flags);
+	assert_int_equal(call->nr_req, 1);
+	r = &hc.reqs[call->first_req];
+	assert_int_equal(r->op, UVM);
+	assert_false(r->in_multicall);
+	assert_int_equal(r->ptr, va);
+	assert_int_equal(r->val, val);
+}
+
+/* The one hypercall issued was the batch as before: no update_va_mapping. */
+static void assert_no_uvm(void)
+{
+	unsigned int c;
+
+	for (c = 0; c < hc.nr_calls; c++)
+		assert_int_not_equal(hc.calls[c].op, UVM);
+	assert_int_equal(mc->flush_uvm, 0);
+}
+
+static void test_lone_update_uvm_none(void **state)
+{
+	(void)state;
+	xen_mc_lazy_enter();
+	qpte(0, VA(0));
+	assert_int_equal(mc->lone_va, VA(0));
+	assert_int_equal(hc_hypercalls(), 0);
+	assert_int_equal(xen_mc_lazy_leave(), 0);
+	assert_int_equal(hc_hypercalls(), 1);
+	assert_int_equal(hc.nr_calls, 1);
+	assert_int_equal(hc.nr_reqs, 1);
+	assert_uvm(0, VA(0), VAL(0), UVMF_NONE);
+	assert_true(hc.reqs[0].applied);
+	assert_int_equal(mc->flushes, 1);
+	assert_int_equal(mc->flush_uvm, 1);
+	assert_int_equal(mc->flush_direct, 0);
+	assert_int_equal(mc->flush_multicall, 0);
+	assert_int_equal(hc.nr_multicalls, 0);
+	assert_int_equal(hc.odd_calls, 0);
+	assert_int_equal(mc->failures, 0);
+	assert_int_equal(mc->nr_entries, 0);
+	assert_int_equal(mc->args_used, 0);
+	assert_int_equal(mc->lone_va, 0);
+}
+
+/* An INVLPG of the update's page rides with it; a callback runs after. */
+static void lone_update_invlpg(unsigned int cmd, unsigned long flags)
+{
+	struct cb_seen s = { 0 };
+
+	xen_mc_lazy_enter();
+	qpte(0, VA(0));
+	xen_mc_callback(cb_record, &s);
+	/* The same page, another offset in it. */
+	qext(cmd, VA(0) & PAGE_MASK, 9);
+	assert_int_equal(mc->nr_entries, 2);
+	assert_int_equal(xen_mc_lazy_leave(), 0);
+	assert_int_equal(hc_hypercalls(), 1);
+	assert_int_equal(hc.nr_calls, 1);
+	assert_int_equal(hc.nr_reqs, 1);
+	assert_uvm(0, VA(0), VAL(0), flags);
+	assert_int_equal(mc->flush_uvm, 1);
+	assert_int_equal(mc->flushes, 1);
+	assert_int_equal(hc.nr_multicalls, 0);
+	assert_int_equal(hc.sub_calls[EXT], 0);
+	assert_int_equal(s.runs, 1);
+	assert_int_equal(s.calls, 1);
+}
+
+static void test_lone_update_invlpg_local(void **state)
+{
+	(void)state;
+	lone_update_invlpg(MMUEXT_INVLPG_LOCAL, UVMF_INVLPG | UVMF_LOCAL);
+}
+
+static void test_lone_update_invlpg_all(void **state)
+{
+	(void)state;
+	lone_update_invlpg(MMUEXT_INVLPG_ALL, UVMF_INVLPG | UVMF_ALL);
+}
+
+/* Explicit flushes and lone_va: taken by each batch on its own. */
+static void test_lone_update_per_flush(void **state)
+{
+	(void)state;
+	xen_mc_lazy_enter();
+	qpte(0, VA(0));
+	assert_int_equal(xen_mc_flush(), 0);
+	assert_int_equal(mc->lone_va, 0);
+	/* The next batch's first request has no va: as before. */
+	q(1);
+	assert_int_equal(xen_mc_flush(), 0);
+	qpte(2, VA(2));
+	qext(MMUEXT_INVLPG_LOCAL, VA(2), 9);
+	assert_int_equal(xen_mc_lazy_leave(), 0);
+	assert_int_equal(hc_hypercalls(), 3);
+	assert_uvm(0, VA(0), VAL(0), UVMF_NONE);
+	assert_int_equal(hc.calls[1].op, MMU);
+	assert_int_equal(hc.calls[1].count, 1);
+	assert_req(1, 1, true);
+	assert_uvm(2, VA(2), VAL(2), UVMF_INVLPG | UVMF_LOCAL);
+	assert_int_equal(mc->flush_uvm, 2);
+	assert_int_equal(mc->flush_direct, 1);
+	assert_int_equal(mc->flushes, 3);
+}
+
+/* A request that opens a batch because the last one was full may go alone. */
+static void test_lone_update_after_full_flush(void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	xen_mc_lazy_enter();
+	for (i = 0; i < MAX_MMU; i++)
+		qpte(i, VA(i));
+	assert_int_equal(hc_hypercalls(), 0);
+	qpte(MAX_MMU, VA(MAX_MMU));
+	assert_int_equal(mc->flush_full, 1);
+	assert_int_equal(hc_hypercalls(), 1);
+	assert_int_equal(hc.calls[0].op, MMU);
+	assert_int_equal(hc.calls[0].count, MAX_MMU);
+	assert_int_equal(mc->lone_va, VA(MAX_MMU));
+	assert_int_equal(xen_mc_lazy_leave(), 0);
+	assert_int_equal(hc_hypercalls(), 2);
+	assert_uvm(1, VA(MAX_MMU), VAL(MAX_MMU), UVMF_NONE);
+	assert_int_equal(hc.nr_reqs, MAX_MMU + 1);
+}
+
+static void test_lone_not_va0(void **state)
+{
+	(void)state;
+	xen_mc_lazy_enter();
+	qpte(0, 0);
+	assert_int_equal(xen_mc_flush(), 0);
+	qpte(1, 0);
+	qext(MMUEXT_INVLPG_LOCAL, 0, 9);
+	assert_int_equal(xen_mc_lazy_leave(), 0);
+	assert_no_uvm();
+	assert_int_equal(hc_hypercalls(), 2);
+	assert_int_equal(hc.calls[0].op, MMU);
+	assert_int_equal(hc.calls[0].count, 1);
+	assert_req(0, 0, true);
+	assert_int_equal(hc.calls[1].op, MULTI);
+	assert_int_equal(hc.calls[1].count, 2);
+	assert_req(1, 1, true);
+	assert_int_equal(hc.reqs[2].op, EXT);
+	assert_int_equal(mc->flush_direct, 1);
+	assert_int_equal(mc->flush_multicall, 1);
+}
+
+static void test_lone_not_two_requests(void **state)
+{
+	(void)state;
+	xen_mc_lazy_enter();
+	qpte(0, VA(0));
+	qpte(1, VA(1));
+	assert_int_equal(xen_mc_flush(), 0);
+	/* Nor with the INVLPG of the first page behind them. */
+	qpte(2, VA(2));
+	qpte(3, VA(2));
+	qext(MMUEXT_INVLPG_LOCAL, VA(2), 9);
+	assert_int_equal(xen_mc_lazy_leave(), 0);
+	assert_no_uvm();
+	assert_int_equal(hc_hypercalls(), 2);
+	assert_int_equal(hc.calls[0].op, MMU);
+	assert_int_equal(hc.calls[0].count, 2);
+	assert_int_equal(hc.calls[1].op, MULTI);
+	assert_int_equal(hc.nr_reqs, 5);
+	assert_req(0, 0, true);
+	assert_req(1, 1, true);
+	assert_req(2, 2, true);
+	assert_req(3, 3, true);
+}
+
+static void test_lone_not_other_page(void **state)
+{
+	(void)state;
+	xen_mc_lazy_enter();
+	qpte(0, VA(0));
+	qext(MMUEXT_INVLPG_LOCAL, VA(0) + PAGE_SIZE, 9);
+	assert_int_equal(xen_mc_flush(), 0);
+	/* A page that differs only far up. */
+	qpte(1, VA(1));
+	qext(MMUEXT_INVLPG_ALL, VA(1) ^ (1UL << 40), 9);
+	assert_int_equal(xen_mc_flush(), 0);
+	/* The page just below. */
+	qpte(2, VA(2));
+	qext(MMUEXT_INVLPG_LOCAL, (VA(2) & PAGE_MASK) - 1, 9);
+	assert_int_equal(xen_mc_lazy_leave(), 0);
+	assert_no_uvm();
+	assert_int_equal(hc_hypercalls(), 3);
+	assert_int_equal(hc.nr_multicalls, 3);
+	assert_int_equal(hc.nr_reqs, 6);
+	assert_req(0, 0, true);
+	assert_int_equal(hc.reqs[1].ext.arg1.linear_addr, VA(0) + PAGE_SIZE);
+	assert_req(2, 1, true);
+	assert_req(4, 2, true);
+}
+
+/* A full flush, or any other mmuext_op, is no INVLPG of the page. */
+static void test_lone_not_full_tlb_flush(void **state)
+{
+	static const unsigned int cmds[] = {
+		MMUEXT_TLB_FLUSH_LOCAL, MMUEXT_TLB_FLUSH_ALL,
+		MMUEXT_INVLPG_MULTI, MMUEXT_PIN_L1_TABLE,
+	};
+	unsigned int i;
+
+	(void)state;
+	xen_mc_lazy_enter();
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		qpte(i, VA(i));
+		qext(cmds[i], VA(i), 9);
+		assert_int_equal(xen_mc_flush(), 0);
+		assert_int_equal(hc.calls[hc.nr_calls - 3].op, MULTI);
+		assert_int_equal(hc.reqs[hc.nr_reqs - 1].ext.cmd, cmds[i]);
+	}
+	assert_int_equal(xen_mc_lazy_leave(), 0);
+	assert_no_uvm();
+	assert_int_equal(hc.nr_multicalls, ARRAY_SIZE(cmds));
+	assert_int_equal(hc.nr_reqs, 2 * ARRAY_SIZE(cmds));
+}
+
+static void test_lone_not_three_entries(void **state)
+{
+	(void)state;
+	xen_mc_lazy_enter();
+	qpte(0, VA(0));
+	qext(MMUEXT_INVLPG_LOCAL, VA(0), 9);
+	q(1);
+	assert_int_equal(mc->nr_entries, 3);
+	assert_int_equal(xen_mc_flush(), 0);
+	/* Two INVLPGs of the page: one entry, two ops. */
+	qpte(2, VA(2));
+	qext(MMUEXT_INVLPG_LOCAL, VA(2), 9);
+	qext(MMUEXT_INVLPG_LOCAL, VA(2), 10);
+	assert_int_equal(mc->nr_entries, 2);
+	assert_int_equal(xen_mc_lazy_leave(), 0);
+	assert_no_uvm();
+	assert_int_equal(hc_hypercalls(), 2);
+	assert_int_equal(hc.calls[0].op, MULTI);
+	assert_int_equal(hc.calls[0].count, 3);
+	assert_int_equal(hc.nr_multicalls, 2);
+	assert_int_equal(hc.nr_reqs, 6);
+	assert_req(0, 0, true);
+	assert_req(2, 1, true);
+	assert_req(3, 2, true);
+}
+
+/* xen_mc_queue_mmu_update gives no va; nor does a request behind another. */
+static void test_lone_not_queue_mmu_update(void **state)
+{
+	(void)state;
+	xen_mc_lazy_enter();
+	q(0);
+	assert_int_equal(mc->lone_va, 0);
+	assert_int_equal(xen_mc_flush(), 0);
+	q(1);
+	qext(MMUEXT_INVLPG_LOCAL, VA(1), 9);
+	assert_int_equal(xen_mc_flush(), 0);
+	/* A va on a request that extends the entry is not the first one's. */
+	q(2);
+	qpte(3, VA(3));
+	assert_int_equal(mc->entries[0].args[1], 2);
+	assert_int_equal(mc->lone_va, 0);
+	assert_int_equal(xen_mc_flush(), 0);
+	/* A request behind an mmuext_op is no lone update either. */
+	qext(MMUEXT_INVLPG_LOCAL, VA(4), 9);
+	qpte(4, VA(4));
+	assert_int_equal(mc->lone_va, 0);
+	assert_int_equal(xen_mc_lazy_leave(), 0);
+	assert_no_uvm();
+	assert_int_equal(hc_hypercalls(), 4);
+	assert_int_equal(hc.calls[0].op, MMU);
+	assert_int_equal(hc.calls[1].op, MULTI);
+	assert_int_equal(hc.calls[4].op, MMU);
+	assert_int_equal(hc.calls[4].count, 2);
+	assert_int_equal(hc.calls[5].op, MULTI);
+	assert_req(0, 0, true);
+	assert_req(1, 1, true);
+	assert_req(3, 2, true);
+	assert_req(4, 3, true);
+	assert_req(6, 4, true);
+}
+
+/* Where the per-pte path refuses, it remembers nothing. */
+static void test_lone_refused_pte_update_sets_nothing(void **state)
+{
+	(void)state;
+	assert_false(xen_mc_queue_pte_update(MA(0), VAL(0), VA(0), CALLER(0)));
+	assert_int_equal(mc->lone_va, 0);
+	assert_int_equal(mc->nr_entries, 0);
+	/* Queued outside a lazy section, without va: as before. */
+	q(1);
+	assert_int_equal(xen_mc_flush(), 0);
+	assert_no_uvm();
+	assert_int_equal(hc.calls[0].op, MMU);
+
+	xen_mc_lazy_enter();
+	qpte(2, VA(2));
+	host_cpu.fault_depth = 1;
+	assert_false(xen_mc_queue_pte_update(MA(3), VAL(3), VA(3), CALLER(3)));
+	set_pte_at(VA(4), &ptes[4], __pte(VAL(4)));
+	host_cpu.fault_depth = 0;
+	assert_int_equal(mc->lone_va, VA(2));
+	assert_int_equal(mc->entries[0].args[1], 1);
+	/* The fault's update went at once, as an mmu_update. */
+	assert_int_equal(hc_hypercalls(), 2);
+	assert_int_equal(hc.calls[1].op, MMU);
+	assert_int_equal(hc.reqs[1].ptr, ptep_to_machine(&ptes[4]));
+	assert_int_equal(xen_mc_lazy_leave(), 0);
+	assert_int_equal(hc_hypercalls(), 3);
+	assert_uvm(2, VA(2), VAL(2), UVMF_NONE);
+}
+
+/* Refused: reported as the mmu_update it was, no second try of the update. */
+static void test_lone_refused_reported(void **state)
+{
+	const struct mc_failure *f;
+
+	(void)state;
+	hc_fail_at(0, -EINVAL);
+	xen_mc_lazy_enter();
+	qpte(0, VA(0));
+	assert_int_equal(xen_mc_flush(), -EINVAL);
+	assert_int_equal(hc_hypercalls(), 1);
+	assert_uvm(0, VA(0), VAL(0), UVMF_NONE);
+	assert_false(hc.reqs[0].applied);
+	assert_int_equal(hc.calls[0].ret, -EINVAL);
+	assert_int_equal(mc->failures, 1);
+	assert_int_equal(mc->nr_log, 1);
+	f = last_failure();
+	assert_int_equal(f->op, MMU);
+	assert_int_equal(f->err, -EINVAL);
+	assert_int_equal(f->ptr, MA(0));
+	assert_int_equal(f->val, VAL(0));
+	assert_int_equal(f->caller, CALLER(0));
+	assert_non_null(strstr(host_printk_last, "mmu_update failed"));
+	/* The section's error, too. */
+	qpte(1, VA(1));
+	assert_int_equal(xen_mc_lazy_leave(), -EINVAL);
+	assert_int_equal(hc_hypercalls(), 2);
+	assert_uvm(1, VA(1), VAL(1), UVMF_NONE);
+	assert_true(hc.reqs[1].applied);
+	assert_int_equal(mc->failures, 1);
+}
+
+/* Refused with an INVLPG: the INVLPG then goes on its own, callbacks after. */
+static void test_lone_refused_invlpg_alone(void **state)
+{
+	const struct mc_failure *f;
+	struct cb_seen s = { 0 };
+
+	(void)state;
+	hc_fail_at(0, -EPERM);
+	xen_mc_lazy_enter();
+	qpte(0, VA(0));
+	qext(MMUEXT_INVLPG_ALL, VA(0), 77);
+	xen_mc_callback(cb_record, &s);
+	assert_int_equal(xen_mc_lazy_leave(), -EPERM);
+	assert_int_equal(hc_hypercalls(), 2);
+	assert_uvm(0, VA(0), VAL(0), UVMF_INVLPG | UVMF_ALL);
+	assert_false(hc.reqs[0].applied);
+	assert_int_equal(hc.calls[1].op, EXT);
+	assert_int_equal(hc.calls[1].parent, HC_NO_PARENT);
+	assert_int_equal(hc.calls[1].count, 1);
+	assert_int_equal(hc.nr_reqs, 2);
+	assert_int_equal(hc.reqs[1].ext.cmd, MMUEXT_INVLPG_ALL);
+	assert_int_equal(hc.reqs[1].ext.arg1.linear_addr, VA(0));
+	assert_true(hc.reqs[1].applied);
+	assert_int_equal(mc->failures, 1);
+	f = last_failure();
+	assert_int_equal(f->op, MMU);
+	assert_int_equal(f->err, -EPERM);
+	assert_int_equal(f->ptr, MA(0));
+	assert_int_equal(f->val, VAL(0));
+	assert_int_equal(f->caller, CALLER(0));
+	assert_int_equal(s.runs, 1);
+	assert_int_equal(s.calls, 2);
+	assert_int_equal(s.reqs, 2);
+}
+
+/* ... and if that INVLPG fails too, both are reported, the first returned. */
+static void test_lone_refused_invlpg_fails(void **state)
+{
+	(void)state;
+	hc_fail_at(0, -EINVAL);
+	hc_fail_at(1, -EBUSY);
+	xen_mc_lazy_enter();
+	qpte(0, VA(0));
+	qext(MMUEXT_INVLPG_LOCAL, VA(0), 77);
+	assert_int_equal(xen_mc_flush(), -EINVAL);
+	assert_int_equal(hc_hypercalls(), 2);
+	assert_uvm(0, VA(0), VAL(0), UVMF_INVLPG | UVMF_LOCAL);
+	assert_int_equal(hc.reqs[1].ext.cmd, MMUEXT_INVLPG_LOCAL);
+	assert_int_equal(mc->failures, 2);
+	assert_int_equal(mc->log[0].op, MMU);
+	assert_int_equal(mc->log[0].caller, CALLER(0));
+	assert_int_equal(mc->log[1].op, EXT);
+	assert_int_equal(mc->log[1].err, -EBUSY);
+	assert_int_equal(mc->log[1].ptr, MMUEXT_INVLPG_LOCAL);
+	assert_int_equal(mc->log[1].caller, 77);
+	assert_int_equal(xen_mc_lazy_leave(), -EINVAL);
+}
+
+/* ---- mmu.c: which updates may go as update_va_mapping ---- */
+
+#define COMMIT_ADDR(i)	(0x40000000UL + (unsigned long)(i) * PAGE_SIZE)
+
+/* xen backend: alone in its section, a commit of a pte that had A and D. */
+static void test_commit_xen_lone_ad_uvm(void **state)
+{
+	u64 newval = 0x5000 | _PAGE_PRESENT;
+
+	(void)state;
+	ptes[0] = __pte(0x5000 | _PAGE_PRESENT | _PAGE_RW | _PAGE_AD);
+	arch_enter_lazy_mmu_mode();
+	commit(0, newval);
+	assert_int_equal(arch_leave_lazy_mmu_mode(), 0);
+	assert_int_equal(hc_hypercalls(), 1);
+	assert_uvm(0, COMMIT_ADDR(0), newval | _PAGE_AD, UVMF_NONE);
+	/* start left the pte as it was: Xen writes it. */
+	assert_int_equal(pte_val(ptes[0]), 0x5000 | _PAGE_PRESENT | _PAGE_RW | _PAGE_AD);
+}
+
+/* The same with its flush (mprotect of one page): one update_va_mapping. */
+static void test_commit_xen_lone_ad_with_flush(void **state)
+{
+	(void)state;
+	ptes[0] = __pte(0x5000 | _PAGE_PRESENT | _PAGE_RW | _PAGE_AD);
+	ptes[1] = ptes[0];
+	arch_enter_lazy_mmu_mode();
+	commit(0, 0x5000 | _PAGE_PRESENT);
+	flush_tlb_range(COMMIT_ADDR(0), COMMIT_ADDR(1));
+	assert_int_equal(arch_leave_lazy_mmu_mode(), 0);
+	/* Another vCPU busy: the flush is for all of them. */
+	nr_cpus_online = 2;
+	arch_enter_lazy_mmu_mode();
+	commit(1, 0x5000 | _PAGE_PRESENT);
+	flush_tlb_range(COMMIT_ADDR(1), COMMIT_ADDR(2));
+	assert_int_equal(arch_leave_lazy_mmu_mode(), 0);
+	assert_int_equal(hc_hypercalls(), 2);
+	assert_uvm(0, COMMIT_ADDR(0), 0x5000 | _PAGE_PRESENT | _PAGE_AD,
+		   UVMF_INVLPG | UVMF_LOCAL);
+	assert_uvm(1, COMMIT_ADDR(1), 0x5000 | _PAGE_PRESENT | _PAGE_AD,
+		   UVMF_INVLPG | UVMF_ALL);
+	assert_int_equal(mc->flush_uvm, 2);
+}
+
+/* Only A, only D, or neither: the hardware may still set one, so PRESERVE_AD. */
+static void test_commit_xen_lone_without_ad(void **state)
+{
+	static const u64 olds[] = { _PAGE_ACCESSED, _PAGE_DIRTY, 0 };
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(olds); i++) {
+		ptes[i] = __pte(0x5000 | _PAGE_PRESENT | _PAGE_RW | olds[i]);
+		arch_enter_lazy_mmu_mode();
+		commit(i, 0x5000 | _PAGE_PRESENT);
+		assert_int_equal(mc->lone_va, 0);
+		assert_int_equal(arch_leave_lazy_mmu_mode(), 0);
+		assert_int_equal(hc_hypercalls(), i + 1);
+		assert_int_equal(hc.calls[i].op, MMU);
+		assert_int_equal(hc.calls[i].count, 1);
+		assert_int_equal(hc.reqs[i].ptr,
+				 ptep_to_machine(&ptes[i]) | MMU_PT_UPDATE_PRESERVE_AD);
+		assert_int_equal(hc.reqs[i].val, 0x5000 | _PAGE_PRESENT);
+	}
+	/* With its flush too: a multicall, as before. */
+	ptes[3] = __pte(0x5000 | _PAGE_PRESENT | _PAGE_RW | _PAGE_DIRTY);
+	arch_enter_lazy_mmu_mode();
+	commit(3, 0x5000 | _PAGE_PRESENT);
+	flush_tlb_range(COMMIT_ADDR(3), COMMIT_ADDR(4));
+	assert_int_equal(arch_leave_lazy_mmu_mode(), 0);
+	assert_int_equal(hc.calls[3].op, MULTI);
+	assert_no_uvm();
+}
+
+/* xen-nobatch: one mmu_update per pte, A and D or not. */
+static void test_commit_xen_nobatch_never_uvm(void **state)
+{
+	(void)state;
+	assert_int_equal(pv_mmu_select("xen-nobatch"), 0);
+	ptes[0] = __pte(0x5000 | _PAGE_PRESENT | _PAGE_RW | _PAGE_AD);
+	arch_enter_lazy_mmu_mode();
+	commit(0, 0x5000 | _PAGE_PRESENT);
+	assert_int_equal(arch_leave_lazy_mmu_mode(), 0);
+	assert_no_uvm();
+	assert_int_equal(hc_hypercalls(), 1);
+	assert_int_equal(hc.reqs[0].ptr,
+			 ptep_to_machine(&ptes[0]) | MMU_PT_UPDATE_PRESERVE_AD);
+	assert_int_equal(hc.reqs[0].val, 0x5000 | _PAGE_PRESENT);
+}
+
+/* generic backend: the set is MMU_NORMAL_PT_UPDATE, so always eligible. */
+static void test_commit_generic_lone_uvm(void **state)
+{
+	u64 ptwr = this_hcstat()->ptwr;
+	pte_t old;
+
+	(void)state;
+	assert_int_equal(pv_mmu_select("generic"), 0);
+	ptes[0] = __pte(0x5000 | _PAGE_PRESENT | _PAGE_RW);
+	arch_enter_lazy_mmu_mode();
+	old = ptep_modify_prot_start(COMMIT_ADDR(0), &ptes[0]);
+	ptep_modify_prot_commit(COMMIT_ADDR(0), &ptes[0], old,
+				pte_modify(old, PAGE_KERNEL_RO));
+	flush_tlb_range(COMMIT_ADDR(0), COMMIT_ADDR(1));
+	assert_int_equal(arch_leave_lazy_mmu_mode(), 0);
+	assert_int_equal(this_hcstat()->ptwr, ptwr + 1);
+	assert_int_equal(hc_hypercalls(), 1);
+	assert_uvm(0, COMMIT_ADDR(0), 0x5000 | _PAGE_PRESENT,
+		   UVMF_INVLPG | UVMF_LOCAL);
+}
+
+/* set_pte_at alone in a section; outside one it is an mmu_update at once. */
+static void test_set_pte_at_lone_uvm(void **state)
+{
+	(void)state;
+	arch_enter_lazy_mmu_mode();
+	set_pte_at(COMMIT_ADDR(0), &ptes[0], __pte(VAL(0)));
+	assert_int_equal(arch_leave_lazy_mmu_mode(), 0);
+	set_pte_at(COMMIT_ADDR(1), &ptes[1], __pte(VAL(1)));
+	assert_int_equal(hc_hypercalls(), 2);
+	assert_uvm(0, COMMIT_ADDR(0), VAL(0), UVMF_NONE);
+	assert_int_equal(hc.calls[1].op, MMU);
+	assert_int_equal(hc.reqs[1].ptr,
+			 ptep_to_machine(&ptes[1]) | MMU_NORMAL_PT_UPDATE);
+	assert_int_equal(mc->flush_uvm, 1);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -996,6 +1553,27 @@ int main(void)
 		T(test_lazy_4096_requests),
 		T(test_lazy_4096_commits_with_flushes),
 		T(test_per_vcpu_batches),
+		T(test_lone_update_uvm_none),
+		T(test_lone_update_invlpg_local),
+		T(test_lone_update_invlpg_all),
+		T(test_lone_update_per_flush),
+		T(test_lone_update_after_full_flush),
+		T(test_lone_not_va0),
+		T(test_lone_not_two_requests),
+		T(test_lone_not_other_page),
+		T(test_lone_not_full_tlb_flush),
+		T(test_lone_not_three_entries),
+		T(test_lone_not_queue_mmu_update),
+		T(test_lone_refused_pte_update_sets_nothing),
+		T(test_lone_refused_reported),
+		T(test_lone_refused_invlpg_alone),
+		T(test_lone_refused_invlpg_fails),
+		T(test_commit_xen_lone_ad_uvm),
+		T(test_commit_xen_lone_ad_with_flush),
+		T(test_commit_xen_lone_without_ad),
+		T(test_commit_xen_nobatch_never_uvm),
+		T(test_commit_generic_lone_uvm),
+		T(test_set_pte_at_lone_uvm),
 	};
 
 	return cmocka_run_group_tests_name("batching", tests, NULL, NULL);
