@@ -474,6 +474,41 @@ static void lone_expect(const struct region *r, pgprot_t prot, bool want_uvm,
 	lone_expect_calls(r, prot, want_uvm, want_ad, 1, what);
 }
 
+/*
+ * Xen refuses the update_va_mapping of a bad frame; the batch then goes
+ * as queued, is refused again, and the failure is the mmu_update's.
+ */
+static void lone_refused(const struct region *r)
+{
+	struct mc_batch *mc = xen_mc_batch();
+	u64 refused = mc->uvm_refused;
+	unsigned int logged = mc->nr_log;
+	pte_t *ptep = region_ptep(r, 0);
+	pte_t old, was = ptep_read(ptep);
+	struct mc_failure *f;
+	u64 bad = (0xfffffffff0UL << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_AD;
+	int rc;
+
+	KT_EXPECT(!pv_mmu_select("xen"), "select");
+	*(volatile u8 *)r->start = 3;		/* A and D: the lone path */
+	arch_enter_lazy_mmu_mode();
+	old = ptep_modify_prot_start(r->start, ptep);
+	ptep_modify_prot_commit(r->start, ptep, old, __pte(bad));
+	rc = arch_leave_lazy_mmu_mode();
+	KT_EXPECT(rc < 0, "leave returned %d for a bad frame", rc);
+	KT_EXPECT(mc->uvm_refused == refused + 1, "%lu update_va_mapping refused",
+		  mc->uvm_refused - refused);
+	KT_ASSERT(mc->nr_log == logged + 1, "%u failures logged, expected 1",
+		  mc->nr_log - logged);
+	f = &mc->log[logged % MC_FAILURE_LOG];
+	KT_EXPECT(f->op == __HYPERVISOR_mmu_update && f->err == rc &&
+		  f->ptr == (ptep_to_machine(ptep) | MMU_PT_UPDATE_PRESERVE_AD) &&
+		  f->val == bad, "logged op %u err %d ptr %#lx val %#lx", f->op,
+		  f->err, f->ptr, f->val);
+	KT_EXPECT((pte_val(ptep_read(ptep)) & ~_PAGE_AD) == (pte_val(was) & ~_PAGE_AD),
+		  "pte changed to %#lx", pte_val(ptep_read(ptep)));
+}
+
 static void lone_update(void)
 {
 	struct region r;
@@ -503,6 +538,7 @@ static void lone_update(void)
 	lone_expect(&r, PAGE_KERNEL, true, 0, "generic, to RW");
 	*(volatile u8 *)r.start = 2;
 	KT_EXPECT(*(volatile u8 *)r.start == 2, "page content");
+	lone_refused(&r);
 	region_destroy(&r);
 }
 KTAP_CASE(mprotect, lone_update, lone_update);

@@ -209,13 +209,14 @@ static void note_error(struct mc_batch *mc, int err)
 static long lone_update_flags(struct mc_batch *mc)
 {
 	const struct multicall_entry *u = &mc->entries[0], *x = &mc->entries[1];
-	const struct mmuext_op *op = (const void *)x->args[0];
+	const struct mmuext_op *op;
 
 	if (!mc->lone_va || mc->nr_entries > 2 ||
 	    u->op != __HYPERVISOR_mmu_update || u->args[1] != 1)
 		return -1;
 	if (mc->nr_entries == 1)
 		return UVMF_NONE;
+	op = (const void *)x->args[0];
 	if (x->op != __HYPERVISOR_mmuext_op || x->args[1] != 1 ||
 	    ((op->arg1.linear_addr ^ mc->lone_va) & PAGE_MASK))
 		return -1;
@@ -227,30 +228,22 @@ static long lone_update_flags(struct mc_batch *mc)
 }
 
 /*
- * Issue the lone update as update_va_mapping.  If Xen refuses it, the
- * failure is the request's (logged as the mmu_update it was queued as),
- * and the INVLPG, if any, is issued on its own: the pte did not change,
- * but the flush was asked for and costs nothing to keep.
+ * Issue the lone update as update_va_mapping; true if Xen took it.  If
+ * Xen refuses it, nothing changed, and the batch goes out as queued, so
+ * that the shortcut can never fail an update that would have succeeded
+ * (update_va_mapping has reasons of its own to refuse: a va it cannot
+ * reach through an L1) and a real failure is reported the usual way.
  */
-static int issue_lone_update(struct mc_batch *mc, unsigned long flags)
+static bool issue_lone_update(struct mc_batch *mc, unsigned long flags)
 {
 	const struct mmu_update *u = (const void *)mc->entries[0].args[0];
-	int err = HYPERVISOR_update_va_mapping(mc->lone_va, u->val, flags);
 
-	mc->flush_uvm++;
-	if (err >= 0)
-		return 0;
-	log_failure(mc, __HYPERVISOR_mmu_update, err, u->ptr, u->val,
-		    caller_of(mc, u, mc->entry_caller[0]));
-	if (flags != UVMF_NONE) {
-		struct multicall_entry *x = &mc->entries[1];
-		unsigned int done = 0;
-		int rc = issue_requests(x->op, (void *)x->args[0], 1, &done);
-
-		recover_requests(mc, x->op, (void *)x->args[0], 1, done, rc,
-				 mc->entry_caller[1]);
+	if (HYPERVISOR_update_va_mapping(mc->lone_va, u->val, flags) < 0) {
+		mc->uvm_refused++;
+		return false;
 	}
-	return err;
+	mc->flush_uvm++;
+	return true;
 }
 
 int xen_mc_flush(void)
@@ -260,8 +253,7 @@ int xen_mc_flush(void)
 	long flags = n ? lone_update_flags(mc) : -1;
 	int err = 0, rc;
 
-	if (flags >= 0) {
-		err = issue_lone_update(mc, flags);
+	if (flags >= 0 && issue_lone_update(mc, flags)) {
 		n = 0;			/* nothing left to check */
 		mc->flushes++;
 	} else if (n == 1) {

@@ -14,7 +14,8 @@
  * followed by an INVLPG of the same page, goes out as one
  * update_va_mapping (UVMF_INVLPG for the flush) when the queuer said the
  * update may (xen_mc_queue_pte_update's va): one hypercall instead of a
- * multicall of two, which costs about twice as much.  After every flush each entry's result is
+ * multicall of two, which costs about twice as much.  If Xen refuses the
+ * update_va_mapping, the batch is issued as queued.  After every flush each entry's result is
  * checked: a failing request stops its mmu_update, so the requests after
  * it are issued again (and the TLB flushes a multicall already ran after
  * them are issued once more, behind them); every failure is reported with
@@ -74,6 +75,7 @@ struct mc_batch {
 	unsigned long lone_va;
 	/* Statistics, for the tests and the benchmark. */
 	u64 flushes, flush_full, flush_direct, flush_multicall, flush_uvm;
+	u64 uvm_refused;			/* then issued as queued */
 	u64 failures;
 	struct mc_failure log[MC_FAILURE_LOG];
 	unsigned int nr_log;			/* total ever logged */
