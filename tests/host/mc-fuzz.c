@@ -27,10 +27,15 @@
  *  - an update_va_mapping stands for exactly one queued mmu_update
  *    request that was given a va (the va, the same val), alone in its
  *    batch or followed there only by an INVLPG of the same page, which
- *    its flags then carry (LOCAL or ALL as queued); it counts as the
- *    presentation of both; a refusal is reported as the request's, and
- *    the INVLPG must then be issued on its own (before the callbacks).
- *    Such a batch always goes as one, anything else never does.
+ *    its flags then carry (LOCAL or ALL as queued).  Such a batch always
+ *    goes as one first, anything else never does.  Taken, it is the
+ *    presentation of both requests.  Refused, it is neither a
+ *    presentation nor a failure (nothing is reported, nothing returned):
+ *    the very next hypercall must be the batch as queued -- the update
+ *    as a direct mmu_update of one request, or a multicall of exactly
+ *    [that mmu_update, that INVLPG] -- which is then held to every rule
+ *    above; only it can fail the request.  flush_uvm counts the taken
+ *    ones, uvm_refused the refused ones.
  *
  * A violation aborts.  Built with small capacities so that flushes when
  * full are frequent.
@@ -64,11 +69,9 @@ struct qreq {
 	unsigned long va;		/* mmu_update: the va given, or 0 */
 	unsigned long caller;
 	u64 epoch;			/* batch: mc->flushes when queued */
-	bool uvm;			/* presented as update_va_mapping */
-	bool owed;			/* INVLPG: its uvm was refused, so it
-					   is yet to be issued on its own */
-	int refused_at;			/* INVLPG: that uvm, or NOPOS */
-	unsigned int pres;		/* presentations */
+	bool uvm;			/* tried as update_va_mapping */
+	bool uvm_taken;			/* ... and Xen took it */
+	unsigned int pres;		/* presentations; a refused uvm: none */
 	int first, last_applied, first_applied;
 	bool failed;
 };
@@ -83,10 +86,20 @@ static struct mc_batch *mc;
 static unsigned int synced, nlog;
 static bool g_lazy, g_fault;		/* during the current operation */
 static int lazy_err;
-static u64 nuvm;			/* update_va_mappings seen */
+static u64 nuvm, nuvm_refused;		/* update_va_mappings taken, refused */
+/*
+ * After a refused update_va_mapping: the batch as queued is owed, as the
+ * very next hypercall.  step: requests of it seen so far (0, 1, 2).
+ */
+static struct {
+	bool owed;
+	unsigned int uvm_call;		/* the refused uvm's hc.calls index */
+	unsigned int t, x;		/* tags: the update, its INVLPG or 0 */
+	unsigned int step;
+} retry;
 /* Over the whole run, for MC_FUZZ_STATS: uvm by flags, and refused. */
 static u64 st_uvm_none, st_uvm_local, st_uvm_all, st_uvm_refused,
-	   st_uvm_refused_invlpg;
+	   st_uvm_refused_invlpg, st_retry_failed, st_retry_invlpg_failed;
 static int first_err_since;		/* first failed presentation since mark */
 
 #define CHECK(c, ...) do {						\
@@ -196,6 +209,48 @@ static void presented(struct qreq *q, unsigned int i, bool applied)
 	}
 }
 
+/*
+ * r (request i, tag t) came while a refused uvm's batch is owed: it must
+ * be that batch as queued, in the next hypercall -- the update alone in
+ * a direct mmu_update, or [mmu_update, INVLPG] as a multicall of the two,
+ * one request each.  (That the requests are the ones queued, the checks
+ * common to every presentation see to.)
+ */
+static void check_retry(const struct hc_req *r, unsigned int i, unsigned int t)
+{
+	const struct hc_call *c = &hc.calls[r->call], *m;
+	unsigned int want = retry.step ? retry.x : retry.t;
+	unsigned int op = retry.step ? __HYPERVISOR_mmuext_op
+				     : __HYPERVISOR_mmu_update;
+
+	CHECK(r->op == op && t == want,
+	      "request %u: op %u tag %u after the refused uvm of tag %u, "
+	      "not op %u tag %u", i, r->op, t, retry.t, op, want);
+	CHECK(c->op == op && c->count == 1 && c->args[3] == DOMID_SELF,
+	      "tag %u: after its refused uvm, op %u of %u requests", t, c->op,
+	      c->count);
+	if (!retry.x) {
+		CHECK(c->parent == HC_NO_PARENT && !r->in_multicall &&
+		      r->call == retry.uvm_call + 1,
+		      "tag %u: refused uvm (call %u), then not a direct "
+		      "mmu_update (call %u, parent %d)", t, retry.uvm_call,
+		      r->call, (int)c->parent);
+		retry.owed = false;
+		return;
+	}
+	CHECK(c->parent == retry.uvm_call + 1 && r->in_multicall,
+	      "tag %u: refused uvm (call %u), then not a multicall "
+	      "(call %u, parent %d)", t, retry.uvm_call, r->call,
+	      (int)c->parent);
+	m = &hc.calls[c->parent];
+	CHECK(m->op == __HYPERVISOR_multicall && m->count == 2 &&
+	      r->call == c->parent + 1 + retry.step,
+	      "tag %u: after its refused uvm, a multicall of %u entries, "
+	      "this one its call %u", t, m->count, r->call - c->parent);
+	if (++retry.step == 2)
+		retry.owed = false;
+}
+
 /* Take in what the double saw since the last sync. */
 static void sync(void)
 {
@@ -205,21 +260,38 @@ static void sync(void)
 		const struct hc_req *r = &hc.reqs[i];
 		unsigned int t = tag_of(r);
 		struct qreq *q, *x = NULL;
+		bool again = retry.owed;
 
 		CHECK(t >= 1 && t <= nq, "request %u: unknown tag %u", i, t);
 		q = &qs[t - 1];
+		if (again)
+			check_retry(r, i, t);
 		if (r->op == UVM) {
 			x = check_uvm(r, t);
 			q->uvm = true;
-			nuvm++;
 			if (!x)
 				st_uvm_none++;
 			else if (x->ptr == MMUEXT_INVLPG_ALL)
 				st_uvm_all++;
 			else
 				st_uvm_local++;
-			st_uvm_refused += !r->applied;
-			st_uvm_refused_invlpg += !r->applied && x;
+			if (!r->applied) {
+				/*
+				 * Nothing changed: no presentation, no failure.
+				 * The batch as queued is owed next.
+				 */
+				nuvm_refused++;
+				st_uvm_refused++;
+				st_uvm_refused_invlpg += !!x;
+				retry.owed = true;
+				retry.uvm_call = r->call;
+				retry.t = t;
+				retry.x = x ? (unsigned int)(x - qs) + 1 : 0;
+				retry.step = 0;
+				continue;
+			}
+			nuvm++;
+			q->uvm_taken = true;
 		} else {
 			CHECK(r->op == q->op, "tag %u: op %u, queued %u", t,
 			      r->op, q->op);
@@ -230,21 +302,12 @@ static void sync(void)
 		else if (r->op == __HYPERVISOR_mmuext_op)
 			CHECK(r->ext.cmd == q->ptr, "tag %u: cmd changed", t);
 		presented(q, i, r->applied);
-		/*
-		 * The INVLPG rides with the update: applied with it, not
-		 * applied (nor failed) if Xen refused the update.
-		 */
+		/* The INVLPG rides with the update, applied with it. */
 		if (x) {
 			presented(x, i, r->applied);
 			CHECK(x->pres == 1 || x->flush, "INVLPG issued %u times",
 			      x->pres);
-			if (!r->applied) {
-				x->owed = true;
-				x->refused_at = i;
-			}
 		}
-		if (r->op == __HYPERVISOR_mmuext_op)
-			q->owed = false;
 		if (!r->applied) {
 			q->failed = true;
 			nfail++;
@@ -254,12 +317,21 @@ static void sync(void)
 				first_err_since = r->err;
 			if (g_lazy && !g_fault && !lazy_err)
 				lazy_err = r->err;
+			if (again && r->op == __HYPERVISOR_mmu_update)
+				st_retry_failed++;
+			else if (again)
+				st_retry_invlpg_failed++;
 		}
 		CHECK(q->pres == 1 || q->flush,
 		      "tag %u issued %u times", t, q->pres);
 	}
-	CHECK(mc->flush_uvm == nuvm, "flush_uvm %lu, %lu uvms seen",
+	/* A flush is over, or a callback runs: nothing may be owed. */
+	CHECK(!retry.owed, "tag %u: its uvm refused, then not issued as queued",
+	      retry.t);
+	CHECK(mc->flush_uvm == nuvm, "flush_uvm %lu, %lu uvms taken",
 	      (unsigned long)mc->flush_uvm, (unsigned long)nuvm);
+	CHECK(mc->uvm_refused == nuvm_refused, "uvm_refused %lu, %lu refused",
+	      (unsigned long)mc->uvm_refused, (unsigned long)nuvm_refused);
 	CHECK(mc->nr_log - nlog == nfail, "%u failures logged, %u failed",
 	      mc->nr_log - nlog, nfail);
 	CHECK(mc->failures == mc->nr_log, "failures %lu, logged %u",
@@ -280,16 +352,14 @@ static void sync(void)
 			for (i = first_fail, k = 0; i < hc.nr_reqs && !found; i++) {
 				const struct hc_req *r = &hc.reqs[i];
 				const struct qreq *q;
-				/* A refused uvm is the mmu_update's failure. */
-				unsigned int op = r->op == UVM ?
-					__HYPERVISOR_mmu_update : r->op;
 
-				if (r->applied)
+				/* A refused uvm is no failure. */
+				if (r->applied || r->op == UVM)
 					continue;
 				q = &qs[tag_of(r) - 1];
-				if (!used[k] && f->op == op && f->err == r->err &&
-				    f->ptr == q->ptr && f->val == q->val &&
-				    f->caller == q->caller)
+				if (!used[k] && f->op == r->op &&
+				    f->err == r->err && f->ptr == q->ptr &&
+				    f->val == q->val && f->caller == q->caller)
 					found = used[k] = true;
 				k++;
 			}
@@ -313,7 +383,6 @@ static struct qreq *new_req(unsigned int op, bool now)
 	q->first = q->first_applied = q->last_applied = NOPOS;
 	q->caller = 0xca110000UL + nq;
 	q->epoch = EPOCH_PENDING;
-	q->refused_at = NOPOS;
 	return q;
 }
 
@@ -392,9 +461,8 @@ static void now_mmu(bool fault)
 }
 
 /*
- * Watermarks: tags below issued_w issued, callbacks below cb_w ran.  An
- * INVLPG whose update_va_mapping was refused is issued once it went again
- * on its own.
+ * Watermarks: tags below issued_w issued, callbacks below cb_w ran.  (A
+ * refused update_va_mapping issued nothing.)
  */
 static unsigned int issued_w, cb_w;
 
@@ -402,7 +470,7 @@ static unsigned int issued_below(void)
 {
 	unsigned int w = issued_w;
 
-	while (w < nq && qs[w].pres && !qs[w].owed)
+	while (w < nq && qs[w].pres)
 		w++;
 	return issued_w = w;
 }
@@ -488,7 +556,7 @@ static void check_batch(const unsigned int *ix, unsigned int n)
 				      ix[a] + 1);
 			/*
 			 * (a flush that failed is reported instead; the same
-			 * request is an update_va_mapping doing both)
+			 * request is an update_va_mapping Xen took, doing both)
 			 */
 			if (qb->flush && !qb->failed &&
 			    qa->op == __HYPERVISOR_mmu_update &&
@@ -496,20 +564,18 @@ static void check_batch(const unsigned int *ix, unsigned int n)
 			    qb->last_applied != NOPOS)
 				CHECK(qa->first_applied < qb->last_applied ||
 				      (qa->first_applied == qb->last_applied &&
-				       qa->uvm),
+				       qa->uvm_taken),
 				      "update tag %u applied after flush tag %u",
 				      ix[a] + 1, ix[b] + 1);
 		}
 		CHECK(qa->pres == 1 || any_failed,
 		      "flush tag %u issued again without a failure", ix[a] + 1);
 		CHECK(!qa->uvm || a == 0, "tag %u: uvm not first", ix[a] + 1);
-		CHECK(qa->refused_at == NOPOS || qa->pres >= 2,
-		      "INVLPG tag %u: its uvm refused, not issued on its own",
-		      ix[a] + 1);
 	}
 	/*
 	 * A lone update given a va, alone or followed by an INVLPG of its
-	 * page, goes as an update_va_mapping (which check_uvm vetted).
+	 * page, goes as an update_va_mapping (which check_uvm vetted), taken
+	 * or not.
 	 */
 	if (n >= 1 && n <= 2) {
 		const struct qreq *u = &qs[ix[0]], *x = &qs[ix[n - 1]];
@@ -573,7 +639,8 @@ static void reset(void)
 	mc = xen_mc_batch();
 	memset(fail_err, 0, (nq + 64) * sizeof(fail_err[0]));
 	nq = ncb = synced = nlog = issued_w = cb_w = 0;
-	nuvm = 0;
+	nuvm = nuvm_refused = 0;
+	memset(&retry, 0, sizeof(retry));
 	g_lazy = g_fault = false;
 	lazy_err = 0;
 	hc_fail_if(pred_tag, NULL);
@@ -582,10 +649,13 @@ static void reset(void)
 static void print_stats(void)
 {
 	fprintf(stderr, "mc-fuzz: uvm UVMF_NONE %lu, INVLPG|LOCAL %lu, "
-		"INVLPG|ALL %lu, refused %lu (with INVLPG %lu)\n",
+		"INVLPG|ALL %lu, refused %lu (with INVLPG %lu); issued as "
+		"queued, the update failed %lu, the INVLPG %lu\n",
 		(unsigned long)st_uvm_none, (unsigned long)st_uvm_local,
 		(unsigned long)st_uvm_all, (unsigned long)st_uvm_refused,
-		(unsigned long)st_uvm_refused_invlpg);
+		(unsigned long)st_uvm_refused_invlpg,
+		(unsigned long)st_retry_failed,
+		(unsigned long)st_retry_invlpg_failed);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

@@ -986,7 +986,7 @@ static void assert_uvm(unsigned int c, unsigned long va, u64 val,
 	assert_int_equal(r->val, val);
 }
 
-/* The one hypercall issued was the batch as before: no update_va_mapping. */
+/* The batches went as before: no update_va_mapping, taken or refused. */
 static void assert_no_uvm(void)
 {
 	unsigned int c;
@@ -994,6 +994,7 @@ static void assert_no_uvm(void)
 	for (c = 0; c < hc.nr_calls; c++)
 		assert_int_not_equal(hc.calls[c].op, UVM);
 	assert_int_equal(mc->flush_uvm, 0);
+	assert_int_equal(mc->uvm_refused, 0);
 }
 
 static void test_lone_update_uvm_none(void **state)
@@ -1011,6 +1012,7 @@ static void test_lone_update_uvm_none(void **state)
 	assert_true(hc.reqs[0].applied);
 	assert_int_equal(mc->flushes, 1);
 	assert_int_equal(mc->flush_uvm, 1);
+	assert_int_equal(mc->uvm_refused, 0);
 	assert_int_equal(mc->flush_direct, 0);
 	assert_int_equal(mc->flush_multicall, 0);
 	assert_int_equal(hc.nr_multicalls, 0);
@@ -1037,7 +1039,9 @@ static void lone_update_invlpg(unsigned int cmd, unsigned long flags)
 	assert_int_equal(hc.nr_calls, 1);
 	assert_int_equal(hc.nr_reqs, 1);
 	assert_uvm(0, VA(0), VAL(0), flags);
+	assert_true(hc.reqs[0].applied);
 	assert_int_equal(mc->flush_uvm, 1);
+	assert_int_equal(mc->uvm_refused, 0);
 	assert_int_equal(mc->flushes, 1);
 	assert_int_equal(hc.nr_multicalls, 0);
 	assert_int_equal(hc.sub_calls[EXT], 0);
@@ -1078,6 +1082,7 @@ static void test_lone_update_per_flush(void **state)
 	assert_req(1, 1, true);
 	assert_uvm(2, VA(2), VAL(2), UVMF_INVLPG | UVMF_LOCAL);
 	assert_int_equal(mc->flush_uvm, 2);
+	assert_int_equal(mc->uvm_refused, 0);
 	assert_int_equal(mc->flush_direct, 1);
 	assert_int_equal(mc->flushes, 3);
 }
@@ -1291,94 +1296,257 @@ static void test_lone_refused_pte_update_sets_nothing(void **state)
 	assert_uvm(2, VA(2), VAL(2), UVMF_NONE);
 }
 
-/* Refused: reported as the mmu_update it was, no second try of the update. */
-static void test_lone_refused_reported(void **state)
+/*
+ * Refused, the update_va_mapping changed nothing and is no failure: the
+ * batch then goes as queued, here a direct mmu_update, which Xen takes.
+ */
+static void test_lone_refused_then_direct(void **state)
 {
-	const struct mc_failure *f;
-
-	(void)state;
-	hc_fail_at(0, -EINVAL);
-	xen_mc_lazy_enter();
-	qpte(0, VA(0));
-	assert_int_equal(xen_mc_flush(), -EINVAL);
-	assert_int_equal(hc_hypercalls(), 1);
-	assert_uvm(0, VA(0), VAL(0), UVMF_NONE);
-	assert_false(hc.reqs[0].applied);
-	assert_int_equal(hc.calls[0].ret, -EINVAL);
-	assert_int_equal(mc->failures, 1);
-	assert_int_equal(mc->nr_log, 1);
-	f = last_failure();
-	assert_int_equal(f->op, MMU);
-	assert_int_equal(f->err, -EINVAL);
-	assert_int_equal(f->ptr, MA(0));
-	assert_int_equal(f->val, VAL(0));
-	assert_int_equal(f->caller, CALLER(0));
-	assert_non_null(strstr(host_printk_last, "mmu_update failed"));
-	/* The section's error, too. */
-	qpte(1, VA(1));
-	assert_int_equal(xen_mc_lazy_leave(), -EINVAL);
-	assert_int_equal(hc_hypercalls(), 2);
-	assert_uvm(1, VA(1), VAL(1), UVMF_NONE);
-	assert_true(hc.reqs[1].applied);
-	assert_int_equal(mc->failures, 1);
-}
-
-/* Refused with an INVLPG: the INVLPG then goes on its own, callbacks after. */
-static void test_lone_refused_invlpg_alone(void **state)
-{
-	const struct mc_failure *f;
+	unsigned int printks = host_printks;
 	struct cb_seen s = { 0 };
 
 	(void)state;
-	hc_fail_at(0, -EPERM);
+	hc_fail_at(0, -EINVAL);
 	xen_mc_lazy_enter();
 	qpte(0, VA(0));
-	qext(MMUEXT_INVLPG_ALL, VA(0), 77);
 	xen_mc_callback(cb_record, &s);
-	assert_int_equal(xen_mc_lazy_leave(), -EPERM);
+	assert_int_equal(xen_mc_flush(), 0);
 	assert_int_equal(hc_hypercalls(), 2);
-	assert_uvm(0, VA(0), VAL(0), UVMF_INVLPG | UVMF_ALL);
+	assert_int_equal(hc.nr_calls, 2);
+	assert_int_equal(hc.nr_reqs, 2);
+	assert_uvm(0, VA(0), VAL(0), UVMF_NONE);
 	assert_false(hc.reqs[0].applied);
-	assert_int_equal(hc.calls[1].op, EXT);
+	assert_int_equal(hc.calls[0].ret, -EINVAL);
+	/* The same request, as queued. */
+	assert_int_equal(hc.calls[1].op, MMU);
 	assert_int_equal(hc.calls[1].parent, HC_NO_PARENT);
 	assert_int_equal(hc.calls[1].count, 1);
-	assert_int_equal(hc.nr_reqs, 2);
-	assert_int_equal(hc.reqs[1].ext.cmd, MMUEXT_INVLPG_ALL);
-	assert_int_equal(hc.reqs[1].ext.arg1.linear_addr, VA(0));
-	assert_true(hc.reqs[1].applied);
-	assert_int_equal(mc->failures, 1);
-	f = last_failure();
-	assert_int_equal(f->op, MMU);
-	assert_int_equal(f->err, -EPERM);
-	assert_int_equal(f->ptr, MA(0));
-	assert_int_equal(f->val, VAL(0));
-	assert_int_equal(f->caller, CALLER(0));
+	assert_int_equal(hc.calls[1].args[3], DOMID_SELF);
+	assert_req(1, 0, true);
+	assert_false(hc.reqs[1].in_multicall);
+	assert_int_equal(hc.calls[1].ret, 0);
+	/* Nothing reported. */
+	assert_int_equal(mc->failures, 0);
+	assert_int_equal(mc->nr_log, 0);
+	assert_int_equal(host_printks, printks);
+	assert_int_equal(mc->uvm_refused, 1);
+	assert_int_equal(mc->flush_uvm, 0);
+	assert_int_equal(mc->flush_direct, 1);
+	assert_int_equal(mc->flush_multicall, 0);
+	assert_int_equal(mc->flushes, 1);
+	assert_int_equal(hc.odd_calls, 0);
 	assert_int_equal(s.runs, 1);
 	assert_int_equal(s.calls, 2);
 	assert_int_equal(s.reqs, 2);
+	assert_int_equal(mc->nr_entries, 0);
+	assert_int_equal(mc->lone_va, 0);
+	/* Nor is it the section's error; the next lone update goes as one. */
+	qpte(1, VA(1));
+	assert_int_equal(xen_mc_lazy_leave(), 0);
+	assert_int_equal(hc_hypercalls(), 3);
+	assert_uvm(2, VA(1), VAL(1), UVMF_NONE);
+	assert_true(hc.reqs[2].applied);
+	assert_int_equal(mc->flush_uvm, 1);
+	assert_int_equal(mc->uvm_refused, 1);
+	assert_int_equal(mc->failures, 0);
 }
 
-/* ... and if that INVLPG fails too, both are reported, the first returned. */
-static void test_lone_refused_invlpg_fails(void **state)
+/*
+ * Refused with its INVLPG: the batch goes as queued, a multicall of the
+ * mmu_update and the mmuext_op, one request each; callbacks after it.
+ */
+static void lone_refused_invlpg(unsigned int cmd, unsigned long flags)
+{
+	const struct multicall_entry *e;
+	struct cb_seen s = { 0 };
+
+	hc_fail_at(0, -EPERM);
+	xen_mc_lazy_enter();
+	qpte(0, VA(0));
+	qext(cmd, VA(0), 77);
+	xen_mc_callback(cb_record, &s);
+	assert_int_equal(xen_mc_lazy_leave(), 0);
+	assert_int_equal(hc_hypercalls(), 2);
+	assert_uvm(0, VA(0), VAL(0), flags);
+	assert_false(hc.reqs[0].applied);
+	assert_int_equal(hc.calls[1].op, MULTI);
+	assert_int_equal(hc.calls[1].count, 2);
+	e = hc.calls[1].copy;
+	assert_int_equal(e[0].op, MMU);
+	assert_int_equal(e[0].args[1], 1);
+	assert_int_equal(e[1].op, EXT);
+	assert_int_equal(e[1].args[1], 1);
+	assert_int_equal(hc.nr_calls, 4);
+	assert_int_equal(hc.calls[2].parent, 1);
+	assert_int_equal(hc.calls[3].parent, 1);
+	/* The update, then its INVLPG, as queued. */
+	assert_int_equal(hc.nr_reqs, 3);
+	assert_req(1, 0, true);
+	assert_true(hc.reqs[1].in_multicall);
+	assert_int_equal(hc.reqs[2].op, EXT);
+	assert_true(hc.reqs[2].in_multicall);
+	assert_int_equal(hc.reqs[2].ext.cmd, cmd);
+	assert_int_equal(hc.reqs[2].ext.arg1.linear_addr, VA(0));
+	assert_true(hc.reqs[2].applied);
+	assert_int_equal(hc.sub_calls[MMU], 1);
+	assert_int_equal(hc.sub_calls[EXT], 1);
+	assert_int_equal(mc->failures, 0);
+	assert_int_equal(mc->nr_log, 0);
+	assert_int_equal(mc->uvm_refused, 1);
+	assert_int_equal(mc->flush_uvm, 0);
+	assert_int_equal(mc->flush_multicall, 1);
+	assert_int_equal(mc->flush_direct, 0);
+	assert_int_equal(mc->flushes, 1);
+	assert_int_equal(hc.odd_calls, 0);
+	assert_int_equal(s.runs, 1);
+	assert_int_equal(s.calls, 2);
+	assert_int_equal(s.reqs, 3);
+}
+
+static void test_lone_refused_invlpg_local_multicall(void **state)
 {
 	(void)state;
-	hc_fail_at(0, -EINVAL);
-	hc_fail_at(1, -EBUSY);
+	lone_refused_invlpg(MMUEXT_INVLPG_LOCAL, UVMF_INVLPG | UVMF_LOCAL);
+}
+
+static void test_lone_refused_invlpg_all_multicall(void **state)
+{
+	(void)state;
+	lone_refused_invlpg(MMUEXT_INVLPG_ALL, UVMF_INVLPG | UVMF_ALL);
+}
+
+/* Fail request i in any form: mmu_update or update_va_mapping of VAL(i). */
+static int fail_val(const struct hc_req *r, void *data)
+{
+	const unsigned int *i = data;
+
+	return (r->op == MMU || r->op == UVM) && r->val == VAL(*i) ? -EINVAL : 0;
+}
+
+static void assert_failure_of(const struct mc_failure *f, unsigned int i,
+			      int err)
+{
+	assert_int_equal(f->op, MMU);
+	assert_int_equal(f->err, err);
+	assert_int_equal(f->ptr, MA(i));
+	assert_int_equal(f->val, VAL(i));
+	assert_int_equal(f->caller, CALLER(i));
+}
+
+/*
+ * Refused in any form: reported once, by the direct mmu_update, as such;
+ * its error returned, and the section's.
+ */
+static void test_lone_refused_twice_reported(void **state)
+{
+	unsigned int bad = 0;
+
+	(void)state;
+	hc_fail_if(fail_val, &bad);
+	xen_mc_lazy_enter();
+	qpte(0, VA(0));
+	assert_int_equal(xen_mc_flush(), -EINVAL);
+	assert_int_equal(hc_hypercalls(), 2);
+	assert_uvm(0, VA(0), VAL(0), UVMF_NONE);
+	assert_false(hc.reqs[0].applied);
+	assert_int_equal(hc.calls[1].op, MMU);
+	assert_int_equal(hc.calls[1].parent, HC_NO_PARENT);
+	assert_int_equal(hc.calls[1].count, 1);
+	assert_req(1, 0, false);
+	assert_int_equal(mc->failures, 1);
+	assert_int_equal(mc->nr_log, 1);
+	assert_failure_of(last_failure(), 0, -EINVAL);
+	assert_non_null(strstr(host_printk_last, "mmu_update failed"));
+	assert_int_equal(mc->uvm_refused, 1);
+	assert_int_equal(mc->flush_uvm, 0);
+	assert_int_equal(mc->flush_direct, 1);
+	qpte(1, VA(1));
+	assert_int_equal(xen_mc_lazy_leave(), -EINVAL);
+	assert_int_equal(hc_hypercalls(), 3);
+	assert_uvm(2, VA(1), VAL(1), UVMF_NONE);
+	assert_true(hc.reqs[2].applied);
+	assert_int_equal(mc->flush_uvm, 1);
+	assert_int_equal(mc->uvm_refused, 1);
+	assert_int_equal(mc->failures, 1);
+}
+
+/*
+ * ... and with its INVLPG: the update reported once, by the multicall,
+ * the INVLPG still issued after it there, callbacks after both.
+ */
+static void test_lone_refused_twice_invlpg_still_issued(void **state)
+{
+	unsigned int bad = 0;
+	struct cb_seen s = { 0 };
+
+	(void)state;
+	hc_fail_if(fail_val, &bad);
 	xen_mc_lazy_enter();
 	qpte(0, VA(0));
 	qext(MMUEXT_INVLPG_LOCAL, VA(0), 77);
+	xen_mc_callback(cb_record, &s);
 	assert_int_equal(xen_mc_flush(), -EINVAL);
 	assert_int_equal(hc_hypercalls(), 2);
 	assert_uvm(0, VA(0), VAL(0), UVMF_INVLPG | UVMF_LOCAL);
-	assert_int_equal(hc.reqs[1].ext.cmd, MMUEXT_INVLPG_LOCAL);
-	assert_int_equal(mc->failures, 2);
-	assert_int_equal(mc->log[0].op, MMU);
-	assert_int_equal(mc->log[0].caller, CALLER(0));
-	assert_int_equal(mc->log[1].op, EXT);
-	assert_int_equal(mc->log[1].err, -EBUSY);
-	assert_int_equal(mc->log[1].ptr, MMUEXT_INVLPG_LOCAL);
-	assert_int_equal(mc->log[1].caller, 77);
+	assert_false(hc.reqs[0].applied);
+	assert_int_equal(hc.calls[1].op, MULTI);
+	assert_int_equal(hc.calls[1].count, 2);
+	assert_int_equal(hc.nr_reqs, 3);
+	assert_req(1, 0, false);
+	assert_true(hc.reqs[1].in_multicall);
+	assert_int_equal(hc.reqs[1].err, -EINVAL);
+	assert_int_equal(hc.reqs[2].op, EXT);
+	assert_true(hc.reqs[2].in_multicall);
+	assert_int_equal(hc.reqs[2].ext.cmd, MMUEXT_INVLPG_LOCAL);
+	assert_int_equal(hc.reqs[2].ext.arg1.linear_addr, VA(0));
+	assert_true(hc.reqs[2].applied);
+	assert_int_equal(mc->failures, 1);
+	assert_int_equal(mc->nr_log, 1);
+	assert_failure_of(last_failure(), 0, -EINVAL);
+	assert_int_equal(mc->uvm_refused, 1);
+	assert_int_equal(mc->flush_uvm, 0);
+	assert_int_equal(mc->flush_multicall, 1);
+	assert_int_equal(mc->flushes, 1);
+	assert_int_equal(s.runs, 1);
+	assert_int_equal(s.calls, 2);
+	assert_int_equal(s.reqs, 3);
 	assert_int_equal(xen_mc_lazy_leave(), -EINVAL);
+	assert_int_equal(hc_hypercalls(), 2);
+}
+
+/*
+ * Refused, then the update taken but its INVLPG failing: the INVLPG is
+ * reported and its error returned, not the refusal's.
+ */
+static void test_lone_refused_then_invlpg_fails(void **state)
+{
+	const struct mc_failure *f;
+
+	(void)state;
+	hc_fail_at(0, -EINVAL);
+	hc_fail_at(2, -EBUSY);
+	xen_mc_lazy_enter();
+	qpte(0, VA(0));
+	qext(MMUEXT_INVLPG_LOCAL, VA(0), 77);
+	assert_int_equal(xen_mc_flush(), -EBUSY);
+	assert_int_equal(hc_hypercalls(), 2);
+	assert_uvm(0, VA(0), VAL(0), UVMF_INVLPG | UVMF_LOCAL);
+	assert_int_equal(hc.calls[1].op, MULTI);
+	assert_int_equal(hc.nr_reqs, 3);
+	assert_req(1, 0, true);
+	assert_int_equal(hc.reqs[2].ext.cmd, MMUEXT_INVLPG_LOCAL);
+	assert_false(hc.reqs[2].applied);
+	assert_int_equal(mc->failures, 1);
+	assert_int_equal(mc->nr_log, 1);
+	f = last_failure();
+	assert_int_equal(f->op, EXT);
+	assert_int_equal(f->err, -EBUSY);
+	assert_int_equal(f->ptr, MMUEXT_INVLPG_LOCAL);
+	assert_int_equal(f->caller, 77);
+	assert_int_equal(mc->uvm_refused, 1);
+	assert_int_equal(mc->flush_uvm, 0);
+	assert_int_equal(xen_mc_lazy_leave(), -EBUSY);
+	assert_int_equal(hc_hypercalls(), 2);
 }
 
 /* ---- mmu.c: which updates may go as update_va_mapping ---- */
@@ -1423,6 +1591,40 @@ static void test_commit_xen_lone_ad_with_flush(void **state)
 	assert_uvm(1, COMMIT_ADDR(1), 0x5000 | _PAGE_PRESENT | _PAGE_AD,
 		   UVMF_INVLPG | UVMF_ALL);
 	assert_int_equal(mc->flush_uvm, 2);
+	assert_int_equal(mc->uvm_refused, 0);
+}
+
+/*
+ * Refused, the commit goes as it was queued: the PRESERVE_AD mmu_update,
+ * with A and D in val, and then its flush.
+ */
+static void test_commit_xen_lone_refused_as_queued(void **state)
+{
+	u64 newval = 0x5000 | _PAGE_PRESENT | _PAGE_AD;
+
+	(void)state;
+	ptes[0] = __pte(0x5000 | _PAGE_PRESENT | _PAGE_RW | _PAGE_AD);
+	hc_fail_at(0, -EINVAL);
+	arch_enter_lazy_mmu_mode();
+	commit(0, 0x5000 | _PAGE_PRESENT);
+	flush_tlb_range(COMMIT_ADDR(0), COMMIT_ADDR(1));
+	assert_int_equal(arch_leave_lazy_mmu_mode(), 0);
+	assert_int_equal(hc_hypercalls(), 2);
+	assert_uvm(0, COMMIT_ADDR(0), newval, UVMF_INVLPG | UVMF_LOCAL);
+	assert_false(hc.reqs[0].applied);
+	assert_int_equal(hc.calls[1].op, MULTI);
+	assert_int_equal(hc.nr_reqs, 3);
+	assert_int_equal(hc.reqs[1].op, MMU);
+	assert_int_equal(hc.reqs[1].ptr,
+			 ptep_to_machine(&ptes[0]) | MMU_PT_UPDATE_PRESERVE_AD);
+	assert_int_equal(hc.reqs[1].val, newval);
+	assert_true(hc.reqs[1].applied);
+	assert_int_equal(hc.reqs[2].op, EXT);
+	assert_int_equal(hc.reqs[2].ext.cmd, MMUEXT_INVLPG_LOCAL);
+	assert_int_equal(hc.reqs[2].ext.arg1.linear_addr, COMMIT_ADDR(0));
+	assert_int_equal(mc->failures, 0);
+	assert_int_equal(mc->uvm_refused, 1);
+	assert_int_equal(mc->flush_uvm, 0);
 }
 
 /* Only A, only D, or neither: the hardware may still set one, so PRESERVE_AD. */
@@ -1506,6 +1708,7 @@ static void test_set_pte_at_lone_uvm(void **state)
 	assert_int_equal(hc.reqs[1].ptr,
 			 ptep_to_machine(&ptes[1]) | MMU_NORMAL_PT_UPDATE);
 	assert_int_equal(mc->flush_uvm, 1);
+	assert_int_equal(mc->uvm_refused, 0);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -1565,11 +1768,15 @@ int main(void)
 		T(test_lone_not_three_entries),
 		T(test_lone_not_queue_mmu_update),
 		T(test_lone_refused_pte_update_sets_nothing),
-		T(test_lone_refused_reported),
-		T(test_lone_refused_invlpg_alone),
-		T(test_lone_refused_invlpg_fails),
+		T(test_lone_refused_then_direct),
+		T(test_lone_refused_invlpg_local_multicall),
+		T(test_lone_refused_invlpg_all_multicall),
+		T(test_lone_refused_twice_reported),
+		T(test_lone_refused_twice_invlpg_still_issued),
+		T(test_lone_refused_then_invlpg_fails),
 		T(test_commit_xen_lone_ad_uvm),
 		T(test_commit_xen_lone_ad_with_flush),
+		T(test_commit_xen_lone_refused_as_queued),
 		T(test_commit_xen_lone_without_ad),
 		T(test_commit_xen_nobatch_never_uvm),
 		T(test_commit_generic_lone_uvm),
