@@ -35,10 +35,15 @@ struct hcstat *this_hcstat(void)
 	return &host_hcstat;
 }
 
-/* Host page tables are plain memory: the "machine address" is the pointer. */
-u64 ptep_to_machine(const pte_t *ptep)
+/*
+ * Host page tables are plain memory, never in the guest's ptmap range, so
+ * ptep_to_machine() always asks this: the "machine address" is the pointer.
+ */
+u64 ptmap_mfn[PTMAP_SLOTS];
+
+u64 arbitrary_virt_to_machine(const void *p)
 {
-	return (u64)(uintptr_t)ptep;
+	return (u64)(uintptr_t)p;
 }
 
 int printk(const char *fmt, ...)

@@ -14,12 +14,7 @@
 #include <asm/xen/hypercall.h>
 #include <asm/xen/multicalls.h>
 
-static struct mc_batch batches[NR_CPUS];
-
-struct mc_batch *xen_mc_batch(void)
-{
-	return &batches[smp_processor_id()];
-}
+struct mc_batch xen_mc_batches[NR_CPUS];
 
 /* Element size of the requests an op carries in argument space. */
 static size_t req_size(unsigned int op)
@@ -353,12 +348,12 @@ void xen_mc_queue_mmu_update(u64 ptr, u64 val, unsigned long caller)
 }
 
 /*
- * The per-pte path of a lazy section, kept short: one batch lookup, and
- * when the last entry is an mmu_update ending at the free space (the
- * common case inside change_protection()), one more request on it.
+ * The per-pte path of a lazy section (its common case is inline in the
+ * header): one more request on the last entry if it is an mmu_update
+ * ending at the free space, else a new entry, perhaps after a flush.
  */
-bool xen_mc_queue_pte_update(u64 ptr, u64 val, unsigned long va,
-			     unsigned long caller)
+bool __xen_mc_queue_pte_update(u64 ptr, u64 val, unsigned long va,
+			       unsigned long caller)
 {
 	struct mc_batch *mc = xen_mc_batch();
 	struct multicall_entry *last;

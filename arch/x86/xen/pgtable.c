@@ -20,7 +20,7 @@
 
 unsigned long xen_initial_map_pfns;
 
-static u64 ptmap_mfn[PTMAP_SLOTS];
+u64 ptmap_mfn[PTMAP_SLOTS];
 static unsigned int ptmap_used;
 static pte_t *ptmap_l1;		/* the ptmap's own L1, via the ptmap */
 static pte_t *area_l2;		/* our L2 for the top gigabyte */
@@ -80,16 +80,6 @@ pte_t *lookup_pte(unsigned long va)
 		t = pt_virt(pte_mfn(e));
 	}
 	return table_entry(t, va, PAGE_SHIFT);
-}
-
-u64 ptep_to_machine(const pte_t *ptep)
-{
-	unsigned long va = (unsigned long)ptep;
-
-	if (va >= PTMAP_START && va < PTMAP_START + PMD_SIZE)
-		return (ptmap_mfn[(va - PTMAP_START) >> PAGE_SHIFT] << PAGE_SHIFT) |
-		       (va & ~PAGE_MASK);
-	return arbitrary_virt_to_machine(ptep);
 }
 
 u64 arbitrary_virt_to_machine(const void *p)

@@ -14,6 +14,7 @@
 
 #include <linux/types.h>
 #include <asm/pgtable.h>
+#include <asm/xen/page.h>
 
 #define XEN_AREA_START		0xffffffffc0000000UL
 #define PTMAP_START		XEN_AREA_START
@@ -31,8 +32,19 @@ pte_t *lookup_pte(unsigned long va);
 int vmap_populate_l1(unsigned long va);
 /* Issue one pte write at once (MMU_NORMAL_PT_UPDATE), for setup paths. */
 int set_pte_now(pte_t *ptep, pte_t pte);
-/* Machine address of a page-table entry (fast for ptmap-mapped tables). */
-u64 ptep_to_machine(const pte_t *ptep);
+/* The frames behind the ptmap's slots: every page table we created. */
+extern u64 ptmap_mfn[PTMAP_SLOTS];
+
+/* Machine address of a page-table entry (two loads for tables we made). */
+static inline u64 ptep_to_machine(const pte_t *ptep)
+{
+	unsigned long va = (unsigned long)ptep;
+
+	if (va - PTMAP_START < PMD_SIZE)
+		return (ptmap_mfn[(va - PTMAP_START) >> PAGE_SHIFT] << PAGE_SHIFT) |
+		       (va & ~PAGE_MASK);
+	return arbitrary_virt_to_machine(ptep);
+}
 /* Number of page-table pages created so far. */
 unsigned int ptmap_pages_used(void);
 

@@ -32,6 +32,7 @@
 #define _ASM_X86_XEN_MULTICALLS_H
 
 #include <linux/types.h>
+#include <asm/smp.h>
 #include <xen/interface/xen.h>
 
 #ifndef CONFIG_MC_ENTRIES
@@ -81,7 +82,13 @@ struct mc_batch {
 	unsigned int nr_log;			/* total ever logged */
 };
 
-struct mc_batch *xen_mc_batch(void);		/* this vCPU's */
+extern struct mc_batch xen_mc_batches[NR_CPUS];
+
+/* This vCPU's batch. */
+static inline struct mc_batch *xen_mc_batch(void)
+{
+	return &xen_mc_batches[smp_processor_id()];
+}
 
 /* Queue one mmu_update request {ptr, val} (ptr carries the MMU_* command). */
 void xen_mc_queue_mmu_update(u64 ptr, u64 val, unsigned long caller);
@@ -96,8 +103,34 @@ void xen_mc_queue_mmu_update(u64 ptr, u64 val, unsigned long caller);
  * set and val carries them -- else 0.  Used only if the request ends up
  * alone in its batch (see above).
  */
-bool xen_mc_queue_pte_update(u64 ptr, u64 val, unsigned long va,
-			     unsigned long caller);
+bool __xen_mc_queue_pte_update(u64 ptr, u64 val, unsigned long va,
+			       unsigned long caller);
+
+/*
+ * The common case inline: the request extends the batch's last entry,
+ * an mmu_update whose requests end where free argument space begins.
+ */
+static inline bool xen_mc_queue_pte_update(u64 ptr, u64 val, unsigned long va,
+					   unsigned long caller)
+{
+	struct mc_batch *mc = xen_mc_batch();
+	struct mmu_update *u = (struct mmu_update *)(mc->args + mc->args_used);
+	struct multicall_entry *last;
+
+	if (!mc->nr_entries || !mc->lazy || in_fault_context())
+		return __xen_mc_queue_pte_update(ptr, val, va, caller);
+	last = &mc->entries[mc->nr_entries - 1];
+	if (last->op != __HYPERVISOR_mmu_update ||
+	    (struct mmu_update *)last->args[0] + last->args[1] != u ||
+	    mc->args_used + sizeof(*u) > sizeof(mc->args))
+		return __xen_mc_queue_pte_update(ptr, val, va, caller);
+	mc->req_caller[mc->args_used / 8] = caller;
+	mc->args_used += sizeof(*u);
+	last->args[1]++;
+	u->ptr = ptr;
+	u->val = val;
+	return true;
+}
 /* Queue one mmuext_op. */
 void xen_mc_queue_mmuext(const struct mmuext_op *op, unsigned long caller);
 /* Run fn(data) after the batch holding the requests queued so far is issued. */
