@@ -29,8 +29,9 @@
  *				update_va_mapping calls) / hypercalls issued
  *				(multicall sub-calls included in requests)
  *	traps_per_pte		pte writes Xen trapped and emulated / updates
- *	flushes_per_mprotect	mmuext ops (the only ones on this path are
- *				TLB flushes) / change_protection() calls
+ *	flushes_per_mprotect	TLB flushes (mmuext ops, the only ones on
+ *				this path, and update_va_mapping calls that
+ *				carried an INVLPG) / change_protection() calls
  * A field that means nothing for a series (requests per hypercall with no
  * hypercall) is printed as null.
  */
@@ -43,6 +44,7 @@
 #include <asm/smp.h>
 #include <asm/tsc.h>
 #include <asm/xen/hypercall.h>
+#include <asm/xen/multicalls.h>
 #include <pvbatch/cmdline.h>
 #include <pvbatch/main.h>
 #include <pvbatch/mm.h>
@@ -267,6 +269,7 @@ static int run_series(enum series s, struct region *r, struct floor_reqs *f,
 	u64 issued = h->issued, ptwr = h->ptwr;
 	u64 reqs = h->requests[__HYPERVISOR_mmu_update];
 	u64 uvm = h->calls[__HYPERVISOR_update_va_mapping];
+	u64 uvm_invlpg = xen_mc_batch()->uvm_invlpg;
 	u64 ext = h->requests[__HYPERVISOR_mmuext_op];
 	unsigned long i, n = r->npages;
 	u64 t0, t1;
@@ -310,7 +313,8 @@ static int run_series(enum series s, struct region *r, struct floor_reqs *f,
 	out->requests += h->requests[__HYPERVISOR_mmu_update] - reqs +
 			 h->calls[__HYPERVISOR_update_va_mapping] - uvm;
 	out->ptwr += h->ptwr - ptwr;
-	out->mmuext += h->requests[__HYPERVISOR_mmuext_op] - ext;
+	out->mmuext += h->requests[__HYPERVISOR_mmuext_op] - ext +
+		       xen_mc_batch()->uvm_invlpg - uvm_invlpg;
 	return rc;
 }
 

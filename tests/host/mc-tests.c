@@ -1012,6 +1012,7 @@ static void test_lone_update_uvm_none(void **state)
 	assert_true(hc.reqs[0].applied);
 	assert_int_equal(mc->flushes, 1);
 	assert_int_equal(mc->flush_uvm, 1);
+	assert_int_equal(mc->uvm_invlpg, 0);
 	assert_int_equal(mc->uvm_refused, 0);
 	assert_int_equal(mc->flush_direct, 0);
 	assert_int_equal(mc->flush_multicall, 0);
@@ -1041,6 +1042,7 @@ static void lone_update_invlpg(unsigned int cmd, unsigned long flags)
 	assert_uvm(0, VA(0), VAL(0), flags);
 	assert_true(hc.reqs[0].applied);
 	assert_int_equal(mc->flush_uvm, 1);
+	assert_int_equal(mc->uvm_invlpg, 1);
 	assert_int_equal(mc->uvm_refused, 0);
 	assert_int_equal(mc->flushes, 1);
 	assert_int_equal(hc.nr_multicalls, 0);
@@ -1082,6 +1084,7 @@ static void test_lone_update_per_flush(void **state)
 	assert_req(1, 1, true);
 	assert_uvm(2, VA(2), VAL(2), UVMF_INVLPG | UVMF_LOCAL);
 	assert_int_equal(mc->flush_uvm, 2);
+	assert_int_equal(mc->uvm_invlpg, 1);
 	assert_int_equal(mc->uvm_refused, 0);
 	assert_int_equal(mc->flush_direct, 1);
 	assert_int_equal(mc->flushes, 3);

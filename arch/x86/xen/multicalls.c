@@ -238,6 +238,8 @@ static bool issue_lone_update(struct mc_batch *mc, unsigned long flags)
 		return false;
 	}
 	mc->flush_uvm++;
+	if (flags != UVMF_NONE)
+		mc->uvm_invlpg++;
 	return true;
 }
 

@@ -77,6 +77,7 @@ struct mc_batch {
 	/* Statistics, for the tests and the benchmark. */
 	u64 flushes, flush_full, flush_direct, flush_multicall, flush_uvm;
 	u64 uvm_refused;			/* then issued as queued */
+	u64 uvm_invlpg;				/* accepted, with the INVLPG */
 	u64 failures;
 	struct mc_failure log[MC_FAILURE_LOG];
 	unsigned int nr_log;			/* total ever logged */
