@@ -15,8 +15,9 @@
  * update_va_mapping (UVMF_INVLPG for the flush) when the queuer said the
  * update may (xen_mc_queue_pte_update's va): one hypercall instead of a
  * multicall of two, which costs about twice as much.  If Xen refuses the
- * update_va_mapping, the batch is issued as queued.  After every flush each entry's result is
- * checked: a failing request stops its mmu_update, so the requests after
+ * update_va_mapping, the batch is issued as queued.
+ *
+ * After every flush each entry's result is checked: a failing request stops its mmu_update, so the requests after
  * it are issued again (and the TLB flushes a multicall already ran after
  * them are issued once more, behind them); every failure is reported with
  * the request, Xen's error and the caller that queued it, and the first
@@ -93,6 +94,10 @@ static inline struct mc_batch *xen_mc_batch(void)
 
 /* Queue one mmu_update request {ptr, val} (ptr carries the MMU_* command). */
 void xen_mc_queue_mmu_update(u64 ptr, u64 val, unsigned long caller);
+/* The out-of-line part of xen_mc_queue_pte_update(). */
+bool __xen_mc_queue_pte_update(u64 ptr, u64 val, unsigned long va,
+			       unsigned long caller);
+
 /*
  * Queue one mmu_update request if this context may defer it (lazy, not
  * in fault context); false, with nothing queued, if it must go out now.
@@ -103,12 +108,8 @@ void xen_mc_queue_mmu_update(u64 ptr, u64 val, unsigned long caller);
  * MMU_PT_UPDATE_PRESERVE_AD when the pte already has Accessed and Dirty
  * set and val carries them -- else 0.  Used only if the request ends up
  * alone in its batch (see above).
- */
-bool __xen_mc_queue_pte_update(u64 ptr, u64 val, unsigned long va,
-			       unsigned long caller);
-
-/*
- * The common case inline: the request extends the batch's last entry,
+ *
+ * The common case is inline: the request extends the batch's last entry,
  * an mmu_update whose requests end where free argument space begins.
  */
 static inline bool xen_mc_queue_pte_update(u64 ptr, u64 val, unsigned long va,
@@ -132,6 +133,7 @@ static inline bool xen_mc_queue_pte_update(u64 ptr, u64 val, unsigned long va,
 	u->val = val;
 	return true;
 }
+
 /* Queue one mmuext_op. */
 void xen_mc_queue_mmuext(const struct mmuext_op *op, unsigned long caller);
 /* Run fn(data) after the batch holding the requests queued so far is issued. */
