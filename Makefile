@@ -84,7 +84,8 @@ check-race: $(GUEST)
 		-- selftest=race race_rounds=$(RACE1_ROUNDS) race_pages=1
 
 # The full race proof: >= 10^6 racing writes per backend, 2 and 4 vCPUs,
-# as the initial domain and as a domU under xl.
+# as the initial domain and as a domU under xl; and the one-page race in
+# each of those four configurations.
 LONG_ROUNDS	:= 2700
 check-long: deps $(GUEST)
 	for v in 2 4; do \
@@ -94,6 +95,12 @@ check-long: deps $(GUEST)
 		test/run-pv-guest.sh --xl --vcpus $$v --timeout 3600 \
 			--out $(O)/race-long-xl-$$v \
 			-- selftest=race race_rounds=$(LONG_ROUNDS) || exit 1; \
+		for m in direct xl; do \
+			test/run-pv-guest.sh --$$m --vcpus $$v --timeout 3600 \
+				--out $(O)/race-long-1page-$$m-$$v \
+				-- selftest=race race_rounds=$(RACE1_ROUNDS) race_pages=1 \
+				|| exit 1; \
+		done; \
 	done
 	@grep -h '^# race ' $(O)/race-long-*/guest-console.log
 
