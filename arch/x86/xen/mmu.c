@@ -206,17 +206,18 @@ static void xen_flush_tlb_range(unsigned long start, unsigned long end)
 	struct mmuext_op op = { 0 };
 	bool one = end - start <= PAGE_SIZE;
 	bool all = nr_cpus_online > 1 && others_busy();
+	bool recheck = nr_cpus_online > 1 && !all;
 	/* For the recheck: the start, with bit 0 set for a full flush. */
 	void *data = (void *)((start & PAGE_MASK) | (one ? 0UL : 1UL));
 
 	flush_op(&op, start, one, all);
 	if (xen_mc_lazy_active()) {
 		xen_mc_queue_mmuext(&op, _RET_IP_);
-		if (nr_cpus_online > 1 && !all)
+		if (recheck)
 			xen_mc_callback(tlb_recheck, data);
 	} else {
 		xen_mmuext_now(&op, _RET_IP_);
-		if (nr_cpus_online > 1 && !all)
+		if (recheck)
 			tlb_recheck(data);
 	}
 }

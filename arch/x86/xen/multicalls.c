@@ -350,33 +350,21 @@ void xen_mc_queue_mmu_update(u64 ptr, u64 val, unsigned long caller)
 }
 
 /*
- * The per-pte path of a lazy section (its common case is inline in the
- * header): one more request on the last entry if it is an mmu_update
- * ending at the free space, else a new entry, perhaps after a flush.
+ * The per-pte path of a lazy section when the inline part in the header
+ * could not extend the last entry: a new entry, perhaps after a flush.
  */
 bool __xen_mc_queue_pte_update(u64 ptr, u64 val, unsigned long va,
 			       unsigned long caller)
 {
 	struct mc_batch *mc = xen_mc_batch();
-	struct multicall_entry *last;
 	struct mmu_update *u;
 
 	if (!mc->lazy || in_fault_context())
 		return false;
-	u = (struct mmu_update *)(mc->args + mc->args_used);
-	last = mc->nr_entries ? &mc->entries[mc->nr_entries - 1] : NULL;
-	if (last && last->op == __HYPERVISOR_mmu_update &&
-	    (struct mmu_update *)last->args[0] + last->args[1] == u &&
-	    mc->args_used + sizeof(*u) <= sizeof(mc->args)) {
-		mc->req_caller[mc->args_used / 8] = caller;
-		mc->args_used += sizeof(*u);
-		last->args[1]++;
-	} else {
-		u = queue_request(__HYPERVISOR_mmu_update, caller);
-		/* The first request of its batch (perhaps after a flush)? */
-		if (mc->nr_entries == 1 && mc->entries[0].args[1] == 1)
-			mc->lone_va = va;
-	}
+	u = queue_request(__HYPERVISOR_mmu_update, caller);
+	/* The first request of its batch (perhaps after a flush)? */
+	if (mc->nr_entries == 1 && mc->entries[0].args[1] == 1)
+		mc->lone_va = va;
 	u->ptr = ptr;
 	u->val = val;
 	return true;

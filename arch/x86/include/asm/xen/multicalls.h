@@ -17,11 +17,11 @@
  * multicall of two, which costs about twice as much.  If Xen refuses the
  * update_va_mapping, the batch is issued as queued.
  *
- * After every flush each entry's result is checked: a failing request stops its mmu_update, so the requests after
- * it are issued again (and the TLB flushes a multicall already ran after
- * them are issued once more, behind them); every failure is reported with
- * the request, Xen's error and the caller that queued it, and the first
- * error is returned.
+ * After every flush each entry's result is checked: a failing request
+ * stops its mmu_update, so the requests after it are issued again (and
+ * the TLB flushes a multicall already ran after them are issued once
+ * more, behind them); every failure is reported with the request, Xen's
+ * error and the caller that queued it, and the first error is returned.
  *
  * Lazy MMU mode is owned here, per vCPU.  Rules (a violation panics):
  *  - no nesting: enter while lazy, or leave while not lazy, is a bug;
