@@ -44,7 +44,7 @@
 #include <asm/smp.h>
 #include <asm/tsc.h>
 #include <asm/xen/hypercall.h>
-#include <asm/xen/multicalls.h>
+#include <asm/xen/mmu.h>
 #include <pvbatch/cmdline.h>
 #include <pvbatch/main.h>
 #include <pvbatch/mm.h>
@@ -263,7 +263,7 @@ static int run_series(enum series s, struct region *r, struct floor_reqs *f,
 	u64 issued = h->issued, ptwr = h->ptwr;
 	u64 reqs = h->requests[__HYPERVISOR_mmu_update];
 	u64 uvm = h->calls[__HYPERVISOR_update_va_mapping];
-	u64 uvm_invlpg = xen_mc_batch()->uvm_invlpg;
+	u64 uvm_invlpg = xen_mmu_stats()->uvm_invlpg;
 	u64 ext = h->requests[__HYPERVISOR_mmuext_op];
 	unsigned long i, n = r->npages;
 	u64 t0, t1;
@@ -308,7 +308,7 @@ static int run_series(enum series s, struct region *r, struct floor_reqs *f,
 			 h->calls[__HYPERVISOR_update_va_mapping] - uvm;
 	out->ptwr += h->ptwr - ptwr;
 	out->mmuext += h->requests[__HYPERVISOR_mmuext_op] - ext +
-		       xen_mc_batch()->uvm_invlpg - uvm_invlpg;
+		       xen_mmu_stats()->uvm_invlpg - uvm_invlpg;
 	return rc;
 }
 

@@ -2,57 +2,56 @@
 #include <linux/kernel.h>
 #include <linux/errno.h>
 #include <linux/string.h>
+#include <asm/paravirt.h>
 #include <asm/pgalloc.h>
-#include <asm/xen/page.h>
-#include <asm/xen/hypercall.h>
 #include <pvbatch/mm.h>
 #include <pvbatch/page_alloc.h>
 
 /* Regions are carved from the vmap area, stack-like: last in, first out. */
 static unsigned long vmap_next = VMAP_START;
 
-#define MAP_CHUNK 256
-
-/* Map [va, va + n pages) to fresh frames, MAP_CHUNK requests a hypercall. */
+/*
+ * Map [va, va + n pages) to fresh frames: the L1 tables first, then the
+ * ptes, in one lazy section (batched like any other pte write).
+ */
 static int map_fresh_pages(unsigned long va, unsigned long n, pgprot_t prot)
 {
-	static struct mmu_update req[MAP_CHUNK];
-	unsigned long i = 0;
+	unsigned long addr, end = va + n * PAGE_SIZE;
+	int err = 0, rc;
 
-	while (i < n) {
-		unsigned int k = 0, done = 0;
-		int rc;
-
-		for (; i < n && k < MAP_CHUNK; i++, k++) {
-			unsigned long addr = va + i * PAGE_SIZE;
-			long pfn = alloc_pfn();
-			pte_t *ptep;
-
-			if (pfn < 0)
-				return -ENOMEM;
-			rc = vmap_populate_l1(addr);
-			if (rc)
-				return rc;
-			ptep = lookup_pte(addr);
-			req[k].ptr = ptep_to_machine(ptep) | MMU_NORMAL_PT_UPDATE;
-			req[k].val = pte_val(mfn_pte(pfn_to_mfn(pfn), prot));
-		}
-		rc = HYPERVISOR_mmu_update(req, k, &done, DOMID_SELF);
-		if (rc) {
-			pr_err("region: mapping %u pages: %d after %u\n", k, rc, done);
+	for (addr = va & ~(PMD_SIZE - 1); addr < end; addr += PMD_SIZE) {
+		rc = vmap_populate_l1(max(addr, va));
+		if (rc)
 			return rc;
-		}
 	}
-	return 0;
+	arch_enter_lazy_mmu_mode();
+	for (addr = va; addr < end; addr += PAGE_SIZE) {
+		long pfn = alloc_pfn();
+
+		if (pfn < 0) {
+			err = -ENOMEM;
+			break;
+		}
+		set_pte_at(addr, lookup_pte(addr), pfn_pte(pfn, prot));
+	}
+	rc = arch_leave_lazy_mmu_mode();
+	if (rc)
+		pr_err("region: mapping %lu pages at %#lx: %d\n", n, va, rc);
+	return err ?: rc;
 }
 
-/* Unmap and free [va, va + n pages); entries that are absent are skipped. */
+/*
+ * Unmap and free [va, va + n pages); entries that are absent are skipped.
+ * The frames go back to the allocator before the batch is issued: nothing
+ * allocates before the section ends.
+ */
 static void unmap_pages(unsigned long va, unsigned long n)
 {
-	unsigned long i;
+	unsigned long addr, end = va + n * PAGE_SIZE;
 
-	for (i = 0; i < n; i++) {
-		pte_t *ptep = lookup_pte(va + i * PAGE_SIZE);
+	arch_enter_lazy_mmu_mode();
+	for (addr = va; addr < end; addr += PAGE_SIZE) {
+		pte_t *ptep = lookup_pte(addr);
 		pte_t pte;
 
 		if (!ptep)
@@ -60,12 +59,12 @@ static void unmap_pages(unsigned long va, unsigned long n)
 		pte = ptep_read(ptep);
 		if (!pte_present(pte))
 			continue;
-		if (set_pte_now(ptep, __pte(0)))
-			panic("region: cannot unmap %#lx", va + i * PAGE_SIZE);
-		free_pfn(mfn_to_pfn(pte_mfn(pte)));
+		set_pte_at(addr, ptep, __pte(0));
+		free_pfn(pte_pfn(pte));
 	}
-	HYPERVISOR_mmuext_op(&(struct mmuext_op){ .cmd = MMUEXT_TLB_FLUSH_ALL },
-			     1, NULL, DOMID_SELF);
+	flush_tlb_range(va, end);
+	if (arch_leave_lazy_mmu_mode())
+		panic("region: cannot unmap [%#lx, %#lx)", va, end);
 }
 
 int region_create(struct region *r, unsigned long npages,

@@ -13,6 +13,7 @@
 #include <asm/pgalloc.h>
 #include <asm/ptrace.h>
 #include <asm/smp.h>
+#include <asm/xen/mmu.h>
 #include <asm/xen/multicalls.h>
 #include <pvbatch/ktap.h>
 #include <pvbatch/mm.h>
@@ -161,12 +162,12 @@ KTAP_CASE(mprotect, write_faults, write_faults_all);
  */
 static void bad_request_mid_batch(void)
 {
-	struct mc_batch *mc = xen_mc_batch();
-	unsigned int logged = mc->nr_log, i, bad_i = 7;
+	u64 logged = xen_mmu_stats()->failures;
+	unsigned int i, bad_i = 7;
 	unsigned long here = (unsigned long)bad_request_mid_batch;
 	struct region r;
 	int rc = region_create(&r, 16, 0, PAGE_KERNEL);
-	const struct mc_failure *f;
+	const struct mmu_failure *f;
 	u64 bad_val = 0, bad_ma = 0;
 	u64 before = hypercalls_issued();
 
@@ -198,9 +199,10 @@ static void bad_request_mid_batch(void)
 	KT_EXPECT(hypercalls_issued() - before == 3,
 		  "%lu hypercalls: expected batch, re-issue, re-flush",
 		  hypercalls_issued() - before);
-	KT_ASSERT(mc->nr_log == logged + 1, "%u failures logged, expected 1",
-		  mc->nr_log - logged);
-	f = &mc->log[logged % MC_FAILURE_LOG];
+	KT_ASSERT(xen_mmu_stats()->failures == logged + 1,
+		  "%lu failures logged, expected 1",
+		  xen_mmu_stats()->failures - logged);
+	f = xen_mmu_failure(0);
 	ktap_diag("bad request: err %d ptr %#lx val %#lx caller %#lx", f->err,
 		  f->ptr, f->val, f->caller);
 	KT_EXPECT(f->err == rc, "logged err %d, returned %d", f->err, rc);
@@ -241,9 +243,8 @@ static void commit_n(const struct region *r, unsigned long first,
 static void flush_triggers(void)
 {
 	const unsigned long cap = CONFIG_MC_ARGS_BYTES / sizeof(struct mmu_update);
-	struct mc_batch *mc = xen_mc_batch();
 	struct region r;
-	u64 h, full;
+	u64 h, issued;
 	int rc = region_create(&r, MAX_PAGES, 0, PAGE_KERNEL);
 
 	KT_ASSERT(!rc, "region_create: %d", rc);
@@ -264,7 +265,7 @@ static void flush_triggers(void)
 	h = hypercalls_issued();
 	arch_enter_lazy_mmu_mode();
 	commit_n(&r, 0, 5, PAGE_KERNEL);
-	KT_EXPECT(!xen_mc_flush(), "flush");
+	KT_EXPECT(!xen_mmu_issue(), "issue");
 	KT_EXPECT(hypercalls_issued() - h == 1, "on demand: %lu calls", hypercalls_issued() - h);
 	KT_EXPECT(pte_val(ptep_read(region_ptep(&r, 4))) & _PAGE_RW, "not applied on demand");
 	KT_EXPECT(!arch_leave_lazy_mmu_mode(), "leave");
@@ -272,10 +273,10 @@ static void flush_triggers(void)
 
 	/* Full: one more request than fits. */
 	h = hypercalls_issued();
-	full = mc->flush_full;
+	issued = xen_mc_stats()->issued;
 	arch_enter_lazy_mmu_mode();
 	commit_n(&r, 0, cap + 1, PAGE_KERNEL_RO);
-	KT_EXPECT(mc->flush_full == full + 1, "no flush when full");
+	KT_EXPECT(xen_mc_stats()->issued == issued + 1, "not issued when full");
 	KT_EXPECT(hypercalls_issued() - h == 1, "full: %lu calls", hypercalls_issued() - h);
 	KT_EXPECT(!arch_leave_lazy_mmu_mode(), "leave");
 
@@ -321,10 +322,10 @@ static bool fix_by_making_writable(struct pt_regs *regs, unsigned long cr2)
 
 static void fault_in_lazy_section(void)
 {
-	struct mc_batch *mc = xen_mc_batch();
 	struct region r;
 	struct fixup_ctx c;
-	unsigned int entries;
+	bool empty;
+	u64 h;
 	int rc = region_create(&r, 2, 0, PAGE_KERNEL);
 
 	KT_ASSERT(!rc, "region_create: %d", rc);
@@ -339,9 +340,10 @@ static void fault_in_lazy_section(void)
 
 	arch_enter_lazy_mmu_mode();
 	commit_n(&r, 0, 1, PAGE_KERNEL_RO);
-	entries = mc->nr_entries;
+	empty = xen_mc_empty();
+	h = hypercalls_issued();
 	*(volatile u8 *)c.addr = 5;		/* faults once, fixed at once */
-	KT_EXPECT(mc->nr_entries == entries && mc->args_used == sizeof(struct mmu_update),
+	KT_EXPECT(hypercalls_issued() - h == 1 && xen_mc_empty() == empty,
 		  "the fault handler's update went into the open batch");
 	rc = arch_leave_lazy_mmu_mode();
 	this_cpu()->fault_hook = NULL;
@@ -480,12 +482,11 @@ static void lone_expect(const struct region *r, pgprot_t prot, bool want_uvm,
  */
 static void lone_refused(const struct region *r)
 {
-	struct mc_batch *mc = xen_mc_batch();
-	u64 refused = mc->uvm_refused;
-	unsigned int logged = mc->nr_log;
+	u64 refused = xen_mmu_stats()->uvm_refused;
+	u64 logged = xen_mmu_stats()->failures;
 	pte_t *ptep = region_ptep(r, 0);
 	pte_t old, was = ptep_read(ptep);
-	struct mc_failure *f;
+	const struct mmu_failure *f;
 	u64 bad = (0xfffffffff0UL << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_AD;
 	int rc;
 
@@ -496,11 +497,13 @@ static void lone_refused(const struct region *r)
 	ptep_modify_prot_commit(r->start, ptep, old, __pte(bad));
 	rc = arch_leave_lazy_mmu_mode();
 	KT_EXPECT(rc < 0, "leave returned %d for a bad frame", rc);
-	KT_EXPECT(mc->uvm_refused == refused + 1, "%lu update_va_mapping refused",
-		  mc->uvm_refused - refused);
-	KT_ASSERT(mc->nr_log == logged + 1, "%u failures logged, expected 1",
-		  mc->nr_log - logged);
-	f = &mc->log[logged % MC_FAILURE_LOG];
+	KT_EXPECT(xen_mmu_stats()->uvm_refused == refused + 1,
+		  "%lu update_va_mapping refused",
+		  xen_mmu_stats()->uvm_refused - refused);
+	KT_ASSERT(xen_mmu_stats()->failures == logged + 1,
+		  "%lu failures logged, expected 1",
+		  xen_mmu_stats()->failures - logged);
+	f = xen_mmu_failure(0);
 	KT_EXPECT(f->op == __HYPERVISOR_mmu_update && f->err == rc &&
 		  f->ptr == (ptep_to_machine(ptep) | MMU_PT_UPDATE_PRESERVE_AD) &&
 		  f->val == bad, "logged op %u err %d ptr %#lx val %#lx", f->op,

@@ -26,7 +26,7 @@
 #include <asm/ptrace.h>
 #include <asm/smp.h>
 #include <asm/xen/hypercall.h>
-#include <asm/xen/multicalls.h>
+#include <asm/xen/mmu.h>
 #include <pvbatch/cmdline.h>
 #include <pvbatch/ktap.h>
 #include <pvbatch/mm.h>
@@ -155,11 +155,9 @@ static pte_t unsafe_start(unsigned long addr, pte_t *ptep)
 
 static void unsafe_commit(unsigned long addr, pte_t *ptep, pte_t old, pte_t pte)
 {
-	u64 ptr = ptep_to_machine(ptep) | MMU_NORMAL_PT_UPDATE;
-
 	(void)old;
-	if (!xen_mc_queue_pte_update(ptr, pte_val(pte), addr, _RET_IP_))
-		xen_mmu_update_now(ptr, pte_val(pte), _RET_IP_);
+	xen_queue_pte_update(ptep_to_machine(ptep) | MMU_NORMAL_PT_UPDATE,
+			     pte_val(pte), addr, _RET_IP_);
 }
 
 struct race_result {
@@ -180,7 +178,7 @@ static void run_race(const char *backend, struct race_result *res)
 	bool toggle = false;
 
 	memset(res, 0, sizeof(*res));
-	res->uvm = xen_mc_batch()->flush_uvm;
+	res->uvm = xen_mmu_stats()->uvm;
 	if (unsafe) {
 		pv_mmu_select("xen");
 		pv_mmu_ops.ptep_modify_prot_start = unsafe_start;
@@ -236,7 +234,7 @@ static void run_race(const char *backend, struct race_result *res)
 	}
 	pv_mmu_ops.ptep_modify_prot_start = saved_start;
 	pv_mmu_ops.ptep_modify_prot_commit = saved_commit;
-	res->uvm = xen_mc_batch()->flush_uvm - res->uvm;
+	res->uvm = xen_mmu_stats()->uvm - res->uvm;
 	ktap_diag("race backend=%s vcpus=%u rounds=%lu pages=%lu writes=%lu reads=%lu "
 		  "lost_dirty=%lu lost_accessed=%lu faults=%lu passes=%lu uvm=%lu",
 		  backend, nr_cpus_online, race_rounds, rc->r.npages, res->writes,

@@ -2,7 +2,9 @@
 #include <linux/kernel.h>
 #include <asm/pgalloc.h>
 #include <asm/smp.h>
+#include <asm/paravirt.h>
 #include <asm/xen/hypercall.h>
+#include <asm/xen/mmu.h>
 #include "testlib.h"
 
 const char *const test_backends[3] = { "generic", "xen", "xen-nobatch" };
@@ -19,30 +21,25 @@ void flush_all_tlbs(void)
 {
 	struct mmuext_op op = { .cmd = MMUEXT_TLB_FLUSH_ALL };
 
-	if (HYPERVISOR_mmuext_op(&op, 1, NULL, DOMID_SELF))
+	if (xen_mmuext_now(&op, _RET_IP_))
 		panic("TLB_FLUSH_ALL failed");
 }
 
 int region_clear_bits(const struct region *r, u64 clear)
 {
-	static struct mmu_update req[256];
-	unsigned long i = 0;
+	unsigned long i;
+	int rc;
 
-	while (i < r->npages) {
-		unsigned int k, done;
-		int rc;
+	arch_enter_lazy_mmu_mode();
+	for (i = 0; i < r->npages; i++) {
+		pte_t *ptep = region_ptep(r, i);
 
-		for (k = 0; k < ARRAY_SIZE(req) && i < r->npages; k++, i++) {
-			pte_t *ptep = region_ptep(r, i);
-
-			req[k].ptr = ptep_to_machine(ptep) | MMU_NORMAL_PT_UPDATE;
-			req[k].val = pte_val(ptep_read(ptep)) & ~clear &
-				     ~_PAGE_XEN_ADDED;
-		}
-		rc = HYPERVISOR_mmu_update(req, k, &done, DOMID_SELF);
-		if (rc)
-			return rc;
+		set_pte_at(r->start + i * PAGE_SIZE, ptep,
+			   __pte(pte_val(ptep_read(ptep)) & ~clear & ~_PAGE_XEN_ADDED));
 	}
+	rc = arch_leave_lazy_mmu_mode();
+	if (rc)
+		return rc;
 	flush_all_tlbs();
 	return 0;
 }

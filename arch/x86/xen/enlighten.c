@@ -7,6 +7,7 @@
  * command line asked for, and a shutdown whose reason is the verdict.
  */
 #include <linux/kernel.h>
+#include <linux/errno.h>
 #include <linux/string.h>
 #include <asm/smp.h>
 #include <asm/traps.h>
@@ -33,15 +34,18 @@ unsigned long xen_nr_pfns;
 static u8 shared_info_page[PAGE_SIZE] __aligned(PAGE_SIZE) __section(".bss.page_aligned");
 
 
+/* Needs the page tables walkable: after xen_pgtable_init(). */
 static void map_shared_info(void)
 {
-	int rc;
+	unsigned long va = (unsigned long)shared_info_page;
+	pte_t *ptep = lookup_pte(va);
+	int rc = -EFAULT;
 
-	rc = HYPERVISOR_update_va_mapping((unsigned long)shared_info_page,
-					  xen_start_info->shared_info |
-					  _PAGE_PRESENT | _PAGE_RW |
-					  _PAGE_ACCESSED | _PAGE_DIRTY,
-					  UVMF_INVLPG);
+	if (ptep)
+		rc = set_pte_now(ptep, __pte(xen_start_info->shared_info |
+					     _PAGE_PRESENT | _PAGE_RW |
+					     _PAGE_ACCESSED | _PAGE_DIRTY));
+	flush_tlb_range(va, va + PAGE_SIZE);
 	if (rc)
 		panic("mapping shared_info: %d", rc);
 	HYPERVISOR_shared_info = (struct shared_info *)shared_info_page;
@@ -123,12 +127,12 @@ void __noreturn xen_start_kernel(struct start_info *si)
 	 */
 	if (HYPERVISOR_vm_assist(VMASST_CMD_enable, VMASST_TYPE_writable_pagetables))
 		panic("cannot enable writable page-table emulation");
-	map_shared_info();
 	read_version_and_features();
 
 	first_free = first_free_pfn();
 	page_alloc_init(first_free, si->nr_pages);
 	xen_pgtable_init();
+	map_shared_info();
 	print_boot_facts();
 
 	if (cmdline_parse((const char *)si->cmd_line, true) < 0) {

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The Xen MMU backend behind pv_mmu_ops.
+ * The Xen pte policy: everything pvbatch knows about writing ptes
+ * through Xen.  The multicall buffer below it (multicalls.c) only holds
+ * and issues what this file queues.
  *
- * Every pte write is a request to Xen: {ptr = machine address of the pte
- * | command, val}.  In lazy MMU mode the request joins this vCPU's batch
- * (multicalls.c); otherwise, and always from fault context, it is issued
- * at once.
+ * Every pte write is an mmu_update request {ptr = machine address of the
+ * pte | command, val}.  Inside a lazy MMU section, and not in fault
+ * context (xen_lazy_mmu()), it joins this vCPU's batch; otherwise it is
+ * issued at once.
  *
  * Protection-change transactions, selectable at run time:
  *  xen          start reads the pte and leaves it live; commit queues an
@@ -15,6 +17,34 @@
  *  generic      get-and-clear, then set (asm-generic/pgtable.h): the
  *               clear is a cmpxchg on the read-only pte that Xen traps
  *               and emulates; the set is an MMU_NORMAL_PT_UPDATE request.
+ *
+ * The lone update.  A batch that would hold one pte update, perhaps
+ * followed by an INVLPG of its page, goes as one update_va_mapping
+ * (UVMF_INVLPG for the flush): one hypercall instead of a multicall of
+ * two, which costs about twice as much.  update_va_mapping has no
+ * PRESERVE_AD form, so only an update whose queuer says the pte ends up
+ * the same either way may go so (the va of xen_queue_pte_update()).  The
+ * first such update of an empty batch is held back; anything queued
+ * after it puts it into the batch first.  If Xen refuses the
+ * update_va_mapping, the update and its flush are issued as queued.
+ *
+ * A batch holds at most one entry of pte updates, and after it only TLB
+ * flushes: an update that would follow a flush issues the batch first.
+ * Nothing else is ever queued.  That keeps recovery exact:
+ *
+ * Recovery.  Inside one mmu_update Xen stops at the first request it
+ * refuses; the entries after it in a multicall still run.  After every
+ * batch each refused request is reported (its caller, pte machine
+ * address and value) and the requests after it in its entry are issued
+ * again, until every request has been tried exactly once.  So every
+ * other request of the batch is applied, in the order queued, and for
+ * every pte the value left is the last one queued for it: no later entry
+ * can hold an update, so none ran before the re-issued ones.  The flushes
+ * Xen ran in the later entries are then issued once more, behind the
+ * re-issued updates, so that every flush still follows the updates
+ * queued before it.  Only flushes are ever repeated; a flush done twice
+ * changes nothing else.  Recovery reads the batch from the buffer's own
+ * records, never from the entries Xen was given.
  */
 #include <linux/kernel.h>
 #include <linux/errno.h>
@@ -24,22 +54,278 @@
 #include <asm/pgalloc.h>
 #include <asm/xen/hypervisor.h>
 #include <asm/xen/hypercall.h>
+#include <asm/xen/mmu.h>
 #include <asm/xen/multicalls.h>
 #include <asm/xen/setup.h>
 #include <asm-generic/pgtable.h>
 #include <pvbatch/cmdline.h>
 
-/*
- * va: where the pte maps, if the request may also go as update_va_mapping
- * (see xen_mc_queue_pte_update), else 0.
- */
-static void xen_queue_pte(pte_t *ptep, unsigned int cmd, pte_t pte,
-			  unsigned long va, unsigned long caller)
-{
-	u64 ptr = ptep_to_machine(ptep) | cmd;
+/* The update held back as a possible update_va_mapping (see above). */
+struct lone_update {
+	bool held;
+	bool has_flush;			/* an INVLPG of its page joined it */
+	u64 ptr, val;
+	unsigned long va, caller;
+	struct mmuext_op flush;
+	unsigned long flush_caller;
+};
 
-	if (!xen_mc_queue_pte_update(ptr, pte_val(pte), va, caller))
-		xen_mmu_update_now(ptr, pte_val(pte), caller);
+struct xen_mmu_cpu {
+	bool lazy;
+	bool batch_flushes;		/* the batch holds a flush */
+	int error;			/* first error of the lazy section */
+	struct lone_update lone;
+	/* A local-only flush was queued: check on the others at leave. */
+	bool recheck;
+	unsigned long recheck_start;
+	bool recheck_one;
+	struct xen_mmu_stats stats;
+	struct mmu_failure log[MMU_FAILURE_LOG];
+	unsigned int nr_log;		/* total ever logged */
+} __aligned(64);
+
+static struct xen_mmu_cpu xen_mmu_cpus[NR_CPUS];
+
+static struct xen_mmu_cpu *this_mmu(void)
+{
+	return &xen_mmu_cpus[smp_processor_id()];
+}
+
+bool xen_lazy_mmu(void)
+{
+	return this_mmu()->lazy && !in_fault_context();
+}
+
+/* Element size of the requests an op carries. */
+static size_t req_size(unsigned int op)
+{
+	return op == __HYPERVISOR_mmu_update ? sizeof(struct mmu_update)
+					     : sizeof(struct mmuext_op);
+}
+
+static void report(unsigned int op, int err, const void *req,
+		   unsigned long caller)
+{
+	struct xen_mmu_cpu *m = this_mmu();
+	struct mmu_failure *f = &m->log[m->nr_log % MMU_FAILURE_LOG];
+
+	f->op = op;
+	f->err = err;
+	f->ptr = 0;
+	f->val = 0;
+	f->caller = caller;
+	if (req && op == __HYPERVISOR_mmu_update) {
+		const struct mmu_update *u = req;
+
+		f->ptr = u->ptr;
+		f->val = u->val;
+	} else if (req) {
+		const struct mmuext_op *x = req;
+
+		f->ptr = x->cmd;
+		f->val = x->arg1.mfn;
+	}
+	m->nr_log++;
+	m->stats.failures++;
+	if (m->lazy && !in_fault_context() && !m->error)
+		m->error = err;
+	if (op == __HYPERVISOR_mmu_update)
+		printk("xen_mmu: mmu_update refused: err %d, pte ma %#lx, val %#lx, queued by %#lx\n",
+		       err, f->ptr, f->val, caller);
+	else
+		printk("xen_mmu: hypercall %u refused: err %d, cmd %#lx, arg %#lx, queued by %#lx\n",
+		       op, err, f->ptr, f->val, caller);
+}
+
+static long issue_requests(unsigned int op, void *reqs, unsigned int count,
+			   unsigned int *done)
+{
+	if (op == __HYPERVISOR_mmu_update)
+		return HYPERVISOR_mmu_update(reqs, count, done, DOMID_SELF);
+	return HYPERVISOR_mmuext_op(reqs, count, done, DOMID_SELF);
+}
+
+/*
+ * A call of count requests stopped at request 'done', refused with err:
+ * report it, issue what followed it, and repeat until every request has
+ * been tried once.  caller: for requests the buffer does not hold.
+ */
+static void finish_call(unsigned int op, void *reqs, unsigned int count,
+			unsigned int done, long err, unsigned long caller)
+{
+	size_t size = req_size(op);
+	u8 *req = reqs;
+
+	while (err < 0) {
+		if (done >= count) {
+			/* Refused, yet all counted done: nothing to name. */
+			report(op, (int)err, NULL, caller);
+			return;
+		}
+		req += (size_t)done * size;
+		report(op, (int)err, req, xen_mc_caller(req) ?: caller);
+		req += size;
+		count -= done + 1;
+		if (!count)
+			return;
+		done = 0;
+		err = issue_requests(op, req, count, &done);
+	}
+}
+
+/* Issue again the flushes Xen applied in c (see Recovery above). */
+static void reflush(const struct mc_call *c)
+{
+	unsigned int n = c->result < 0 ? c->done : c->count, done = 0;
+	long err;
+
+	if (!n)
+		return;
+	err = HYPERVISOR_mmuext_op(c->reqs, n, &done, DOMID_SELF);
+	finish_call(c->op, c->reqs, n, done, err, 0);
+}
+
+/* Runs after every batch: see Recovery above. */
+static void check_batch(const struct mc_issued *batch, void *data)
+{
+	struct xen_mmu_cpu *m = data;
+	unsigned int i, j;
+
+	m->batch_flushes = false;
+	for (i = 0; i < batch->nr; i++) {
+		const struct mc_call *c = &batch->calls[i];
+
+		if (c->result >= 0)
+			continue;
+		finish_call(c->op, c->reqs, c->count, c->done, c->result, 0);
+		if (c->op != __HYPERVISOR_mmu_update)
+			continue;
+		for (j = i + 1; j < batch->nr; j++)
+			reflush(&batch->calls[j]);
+	}
+}
+
+/*
+ * A new entry for one request of op: after issuing the batch if it is
+ * full, or if this is an update and the batch already holds a flush.
+ * Every batch's first entry comes with its check.
+ */
+static void *open_entry(unsigned int op, unsigned long caller)
+{
+	struct xen_mmu_cpu *m = this_mmu();
+	void *req;
+
+	if (op == __HYPERVISOR_mmu_update && m->batch_flushes)
+		xen_mc_issue();
+	for (;;) {
+		if (xen_mc_empty() && !xen_mc_callback(check_batch, m))
+			panic("xen_mmu: no callback slot in an empty batch");
+		req = xen_mc_entry(op, req_size(op), caller);
+		if (req)
+			break;
+		xen_mc_issue();
+	}
+	if (op == __HYPERVISOR_mmuext_op)
+		m->batch_flushes = true;
+	return req;
+}
+
+static void queue_update(u64 ptr, u64 val, unsigned long caller)
+{
+	struct mmu_update *u;
+
+	u = xen_mc_extend_args(__HYPERVISOR_mmu_update, sizeof(*u), caller);
+	if (unlikely(!u))
+		u = open_entry(__HYPERVISOR_mmu_update, caller);
+	u->ptr = ptr;
+	u->val = val;
+}
+
+static void queue_flush(const struct mmuext_op *op, unsigned long caller)
+{
+	struct mmuext_op *x;
+
+	x = xen_mc_extend_args(__HYPERVISOR_mmuext_op, sizeof(*x), caller);
+	if (!x)
+		x = open_entry(__HYPERVISOR_mmuext_op, caller);
+	*x = *op;
+}
+
+/* Put the held update (and its flush) into the batch, as queued. */
+static void release_lone(struct lone_update *l)
+{
+	l->held = false;
+	queue_update(l->ptr, l->val, l->caller);
+	if (l->has_flush)
+		queue_flush(&l->flush, l->flush_caller);
+}
+
+static void issue_lone(struct xen_mmu_cpu *m)
+{
+	struct lone_update *l = &m->lone;
+	unsigned long flags = UVMF_NONE;
+
+	if (l->has_flush)
+		flags = UVMF_INVLPG | (l->flush.cmd == MMUEXT_INVLPG_ALL ?
+				       UVMF_ALL : UVMF_LOCAL);
+	if (HYPERVISOR_update_va_mapping(l->va, l->val, flags) < 0) {
+		/* Nothing changed: send it as queued, to be reported so. */
+		m->stats.uvm_refused++;
+		release_lone(l);
+		return;
+	}
+	l->held = false;
+	m->stats.uvm++;
+	if (l->has_flush)
+		m->stats.uvm_invlpg++;
+}
+
+/* Issue everything queued on this vCPU. */
+static void issue_pending(struct xen_mmu_cpu *m)
+{
+	if (m->lone.held)
+		issue_lone(m);
+	xen_mc_issue();
+}
+
+int xen_mmu_update_now(u64 ptr, u64 val, unsigned long caller)
+{
+	struct mmu_update u = { .ptr = ptr, .val = val };
+	unsigned int done = 0;
+	long err = HYPERVISOR_mmu_update(&u, 1, &done, DOMID_SELF);
+
+	finish_call(__HYPERVISOR_mmu_update, &u, 1, done, err, caller);
+	return (int)err;
+}
+
+int xen_mmuext_now(const struct mmuext_op *op, unsigned long caller)
+{
+	struct mmuext_op x = *op;
+	unsigned int done = 0;
+	long err = HYPERVISOR_mmuext_op(&x, 1, &done, DOMID_SELF);
+
+	finish_call(__HYPERVISOR_mmuext_op, &x, 1, done, err, caller);
+	return (int)err;
+}
+
+void xen_queue_pte_update(u64 ptr, u64 val, unsigned long va,
+			  unsigned long caller)
+{
+	struct xen_mmu_cpu *m = this_mmu();
+	struct lone_update *l = &m->lone;
+
+	if (!m->lazy || in_fault_context()) {
+		xen_mmu_update_now(ptr, val, caller);
+		return;
+	}
+	if (unlikely(l->held)) {
+		release_lone(l);
+	} else if (va && xen_mc_empty()) {
+		*l = (struct lone_update){ .held = true, .ptr = ptr, .val = val,
+					   .va = va, .caller = caller };
+		return;
+	}
+	queue_update(ptr, val, caller);
 }
 
 static pte_t xen_ptep_get(pte_t *ptep)
@@ -49,7 +335,8 @@ static pte_t xen_ptep_get(pte_t *ptep)
 
 static void xen_set_pte_at(unsigned long addr, pte_t *ptep, pte_t pte)
 {
-	xen_queue_pte(ptep, MMU_NORMAL_PT_UPDATE, pte, addr, _RET_IP_);
+	xen_queue_pte_update(ptep_to_machine(ptep) | MMU_NORMAL_PT_UPDATE,
+			     pte_val(pte), addr, _RET_IP_);
 }
 
 /*
@@ -84,8 +371,7 @@ static pte_t xen_ptep_modify_prot_start(unsigned long addr, pte_t *ptep)
  * Xen ORs the pte's Accessed/Dirty bits into val.  If start already saw
  * both set, there is nothing left for the hardware to set (it never
  * clears them), so val with both set is exactly what Xen will write, and
- * a plain update_va_mapping would write the same: let the batch use one
- * if this update ends up alone (xen_mc_queue_pte_update).
+ * a plain update_va_mapping would write the same: offer the va.
  */
 static void xen_ptep_modify_prot_commit(unsigned long addr, pte_t *ptep,
 					pte_t old, pte_t pte)
@@ -94,8 +380,8 @@ static void xen_ptep_modify_prot_commit(unsigned long addr, pte_t *ptep,
 
 	if (ad)
 		pte = __pte(pte_val(pte) | _PAGE_AD);
-	xen_queue_pte(ptep, MMU_PT_UPDATE_PRESERVE_AD, pte, ad ? addr : 0,
-		      _RET_IP_);
+	xen_queue_pte_update(ptep_to_machine(ptep) | MMU_PT_UPDATE_PRESERVE_AD,
+			     pte_val(pte), ad ? addr : 0, _RET_IP_);
 }
 
 static void xen_ptep_modify_prot_commit_nobatch(unsigned long addr, pte_t *ptep,
@@ -107,14 +393,53 @@ static void xen_ptep_modify_prot_commit_nobatch(unsigned long addr, pte_t *ptep,
 			   pte_val(pte), _RET_IP_);
 }
 
+/*
+ * Lazy MMU mode, per vCPU.  Rules (a violation panics): no nesting, and
+ * fault context never enters or leaves it (a fault may arrive inside a
+ * section; its updates go out at once, xen_lazy_mmu() is false there).
+ */
 static void xen_enter_lazy_mmu(void)
 {
-	xen_mc_lazy_enter();
+	struct xen_mmu_cpu *m = this_mmu();
+
+	if (in_fault_context())
+		panic("lazy MMU mode entered from fault context");
+	if (m->lazy)
+		panic("lazy MMU mode entered twice (nesting is not allowed)");
+	if (!xen_mc_empty() || m->lone.held)
+		panic("lazy MMU mode entered with updates queued");
+	m->error = 0;
+	m->lazy = true;
 }
+
+static void tlb_recheck(unsigned long start, bool one);
 
 static int xen_leave_lazy_mmu(void)
 {
-	return xen_mc_lazy_leave();
+	struct xen_mmu_cpu *m = this_mmu();
+	int err;
+
+	if (in_fault_context())
+		panic("lazy MMU mode left from fault context");
+	if (!m->lazy)
+		panic("lazy MMU mode left without being entered");
+	issue_pending(m);
+	if (m->recheck) {
+		m->recheck = false;
+		tlb_recheck(m->recheck_start, m->recheck_one);
+	}
+	err = m->error;
+	m->error = 0;
+	m->lazy = false;
+	return err;
+}
+
+int xen_mmu_issue(void)
+{
+	struct xen_mmu_cpu *m = this_mmu();
+
+	issue_pending(m);
+	return m->error;
 }
 
 /*
@@ -162,15 +487,14 @@ static void flush_op(struct mmuext_op *op, unsigned long start, bool one,
 }
 
 /* After a local-only flush went out with its updates: catch up late wakers. */
-static void tlb_recheck(void *data)
+static void tlb_recheck(unsigned long start, bool one)
 {
 	struct mmuext_op op = { 0 };
-	unsigned long start = (unsigned long)data;
 
 	__atomic_fetch_add(&tlb_gen, 1, __ATOMIC_SEQ_CST);
 	if (!others_busy())
 		return;
-	flush_op(&op, start & PAGE_MASK, !(start & 1), true);
+	flush_op(&op, start & PAGE_MASK, one, true);
 	xen_mmuext_now(&op, _RET_IP_);
 }
 
@@ -199,27 +523,45 @@ void tlb_idle_exit(void)
  * One flush for the whole range, on every vCPU that may cache it: this
  * one, and every other vCPU that is not idle (see above).  A single page
  * is an INVLPG, more is a full flush.  Inside a lazy section the flush is
- * queued behind the pte updates, so it travels in the same hypercall.
+ * queued behind the pte updates, so it travels in the same hypercall (in
+ * the held lone update's, if it is an INVLPG of that page), and the
+ * others are checked on once the section's batch has been issued.
  */
 static void xen_flush_tlb_range(unsigned long start, unsigned long end)
 {
+	struct xen_mmu_cpu *m = this_mmu();
+	struct lone_update *l = &m->lone;
 	struct mmuext_op op = { 0 };
 	bool one = end - start <= PAGE_SIZE;
 	bool all = nr_cpus_online > 1 && others_busy();
 	bool recheck = nr_cpus_online > 1 && !all;
-	/* For the recheck: the start, with bit 0 set for a full flush. */
-	void *data = (void *)((start & PAGE_MASK) | (one ? 0UL : 1UL));
 
 	flush_op(&op, start, one, all);
-	if (xen_mc_lazy_active()) {
-		xen_mc_queue_mmuext(&op, _RET_IP_);
-		if (recheck)
-			xen_mc_callback(tlb_recheck, data);
-	} else {
+	if (!xen_lazy_mmu()) {
 		xen_mmuext_now(&op, _RET_IP_);
 		if (recheck)
-			tlb_recheck(data);
+			tlb_recheck(start, one);
+		return;
 	}
+	if (l->held && !l->has_flush && one && !((start ^ l->va) & PAGE_MASK)) {
+		l->has_flush = true;
+		l->flush = op;
+		l->flush_caller = _RET_IP_;
+	} else {
+		if (l->held)
+			release_lone(l);
+		queue_flush(&op, _RET_IP_);
+	}
+	if (!recheck)
+		return;
+	/* Two ranges in one section: check with a full flush. */
+	if (m->recheck)
+		one = one && m->recheck_one &&
+		      !((start ^ m->recheck_start) & PAGE_MASK);
+	else
+		m->recheck_start = start;
+	m->recheck = true;
+	m->recheck_one = one;
 }
 
 struct pv_mmu_ops pv_mmu_ops = {
@@ -264,7 +606,7 @@ int pv_mmu_select(const char *name)
 
 	if (!b)
 		return -EINVAL;
-	if (xen_mc_batch()->lazy)
+	if (this_mmu()->lazy)
 		panic("pv_mmu_select(%s) inside a lazy MMU section", name);
 	if (b->needs_preserve_ad &&
 	    !xen_feature(XENFEAT_mmu_pt_update_preserve_ad))
@@ -300,4 +642,18 @@ void xen_mmu_init(void)
 	}
 	if (rc)
 		panic("selecting MMU backend '%s': %d", pte_txn, rc);
+}
+
+const struct xen_mmu_stats *xen_mmu_stats(void)
+{
+	return &this_mmu()->stats;
+}
+
+const struct mmu_failure *xen_mmu_failure(unsigned int n)
+{
+	struct xen_mmu_cpu *m = this_mmu();
+
+	if (n >= m->nr_log || n >= MMU_FAILURE_LOG)
+		return NULL;
+	return &m->log[(m->nr_log - 1 - n) % MMU_FAILURE_LOG];
 }

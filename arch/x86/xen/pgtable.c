@@ -13,9 +13,10 @@
 #include <linux/kernel.h>
 #include <linux/errno.h>
 #include <linux/string.h>
+#include <asm/paravirt.h>
 #include <asm/pgalloc.h>
 #include <asm/xen/page.h>
-#include <asm/xen/hypercall.h>
+#include <asm/xen/mmu.h>
 #include <pvbatch/page_alloc.h>
 
 unsigned long xen_initial_map_pfns;
@@ -97,27 +98,35 @@ u64 arbitrary_virt_to_machine(const void *p)
 	return (pte_mfn(ptep_read(ptep)) << PAGE_SHIFT) | (va & ~PAGE_MASK);
 }
 
-static int mmu_update_now(u64 ptr, u64 val)
-{
-	struct mmu_update req = { .ptr = ptr, .val = val };
-	unsigned int done = 0;
-
-	return HYPERVISOR_mmu_update(&req, 1, &done, DOMID_SELF);
-}
-
 int set_pte_now(pte_t *ptep, pte_t pte)
 {
-	return mmu_update_now(ptep_to_machine(ptep) | MMU_NORMAL_PT_UPDATE,
-			      pte_val(pte));
+	return xen_mmu_update_now(ptep_to_machine(ptep) | MMU_NORMAL_PT_UPDATE,
+				  pte_val(pte), _RET_IP_);
+}
+
+/*
+ * Map or unmap the page at va (in Xen's initial map, or ours) at once,
+ * and flush it from every TLB that may hold it.
+ */
+static int set_kernel_pte(void *va, pte_t pte)
+{
+	unsigned long addr = (unsigned long)va;
+	pte_t *ptep = lookup_pte(addr);
+	int rc;
+
+	if (!ptep)
+		return -EFAULT;
+	rc = set_pte_now(ptep, pte);
+	flush_tlb_range(addr, addr + PAGE_SIZE);
+	return rc;
 }
 
 static int clear_frame(u64 mfn)
 {
 	struct mmuext_op op = { .cmd = MMUEXT_CLEAR_PAGE };
-	unsigned int done;
 
 	op.arg1.mfn = mfn;
-	return HYPERVISOR_mmuext_op(&op, 1, &done, DOMID_SELF);
+	return xen_mmuext_now(&op, _RET_IP_);
 }
 
 /*
@@ -138,8 +147,7 @@ static long new_table_page(void **virt)
 		panic("ptmap full: %u page-table pages", PTMAP_SLOTS);
 	mfn = pfn_to_mfn(pfn);
 	if ((unsigned long)pfn < xen_initial_map_pfns) {
-		rc = HYPERVISOR_update_va_mapping((unsigned long)pfn_to_virt(pfn),
-						  0, UVMF_INVLPG | UVMF_ALL);
+		rc = set_kernel_pte(pfn_to_virt(pfn), __pte(0));
 		if (rc)
 			panic("unmapping pfn %#lx for a page table: %d", pfn, rc);
 	}
@@ -234,17 +242,14 @@ void xen_pgtable_init(void)
 	l1v[1] = mfn_pte(l1mfn, __pgprot(_PAGE_PRESENT | _PAGE_ACCESSED));
 	l2v[0] = mfn_pte(l1mfn, __pgprot(_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED));
 
-	rc = HYPERVISOR_update_va_mapping((unsigned long)l1v,
-					  pte_val(mfn_pte(l1mfn, PAGE_KERNEL_RO)) |
-					  _PAGE_ACCESSED, UVMF_INVLPG);
-	rc = rc ?: HYPERVISOR_update_va_mapping((unsigned long)l2v,
-						pte_val(mfn_pte(l2mfn, PAGE_KERNEL_RO)) |
-						_PAGE_ACCESSED, UVMF_INVLPG);
+	rc = set_kernel_pte(l1v, mfn_pte(l1mfn, __pgprot(_PAGE_PRESENT |
+							  _PAGE_ACCESSED)));
+	rc = rc ?: set_kernel_pte(l2v, mfn_pte(l2mfn, __pgprot(_PAGE_PRESENT |
+								_PAGE_ACCESSED)));
 	if (rc)
 		panic("making the ptmap tables read-only: %d", rc);
-	rc = mmu_update_now(arbitrary_virt_to_machine(l3e) | MMU_NORMAL_PT_UPDATE,
-			    pte_val(mfn_pte(l2mfn, __pgprot(_PAGE_PRESENT | _PAGE_RW |
-							      _PAGE_ACCESSED))));
+	rc = set_pte_now(l3e, mfn_pte(l2mfn, __pgprot(_PAGE_PRESENT | _PAGE_RW |
+						     _PAGE_ACCESSED)));
 	if (rc)
 		panic("hooking our L2 into the L3: %d", rc);
 

@@ -30,7 +30,11 @@ void xen_pgtable_init(void);
 pte_t *lookup_pte(unsigned long va);
 /* Make sure an L1 table covers va (va inside the vmap area). */
 int vmap_populate_l1(unsigned long va);
-/* Issue one pte write at once (MMU_NORMAL_PT_UPDATE), for setup paths. */
+/*
+ * Write one page-table entry at once (MMU_NORMAL_PT_UPDATE), through the
+ * backend's own path (a refusal is reported); for setup code that needs
+ * the result.  Inside a lazy section use set_pte_at().
+ */
 int set_pte_now(pte_t *ptep, pte_t pte);
 /* The frames behind the ptmap's slots: every page table we created. */
 extern u64 ptmap_mfn[PTMAP_SLOTS];
@@ -45,6 +49,17 @@ static inline u64 ptep_to_machine(const pte_t *ptep)
 		       (va & ~PAGE_MASK);
 	return arbitrary_virt_to_machine(ptep);
 }
+/* A pte mapping pseudo-physical frame pfn, and the reverse. */
+static inline pte_t pfn_pte(unsigned long pfn, pgprot_t prot)
+{
+	return mfn_pte(pfn_to_mfn(pfn), prot);
+}
+
+static inline unsigned long pte_pfn(pte_t pte)
+{
+	return mfn_to_pfn(pte_mfn(pte));
+}
+
 /* Number of page-table pages created so far. */
 unsigned int ptmap_pages_used(void);
 
