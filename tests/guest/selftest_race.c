@@ -174,11 +174,11 @@ static void run_race(const char *backend, struct race_result *res)
 		pv_mmu_ops.ptep_modify_prot_commit;
 	bool unsafe = !strcmp(backend, "unsafe");
 	unsigned long round, p;
+	u64 uvm;
 	unsigned int cpu;
 	bool toggle = false;
 
 	memset(res, 0, sizeof(*res));
-	res->uvm = xen_mmu_stats()->uvm;
 	if (unsafe) {
 		pv_mmu_select("xen");
 		pv_mmu_ops.ptep_modify_prot_start = unsafe_start;
@@ -199,6 +199,8 @@ static void run_race(const char *backend, struct race_result *res)
 		memset(rc->access, UNTOUCHED, rc->r.npages);
 		rc->done = 0;
 		res->err = region_clear_bits(&rc->r, _PAGE_AD);
+		/* Count the protection changes' update_va_mappings only. */
+		uvm = xen_mmu_stats()->uvm;
 		barrier_wait(&rc->start);
 		do {
 			pgprot_t prot = __pgprot(_PAGE_PRESENT | _PAGE_RW |
@@ -211,6 +213,7 @@ static void run_race(const char *backend, struct race_result *res)
 			toggle = !toggle;
 			res->passes++;
 		} while (__atomic_load_n(&rc->done, __ATOMIC_ACQUIRE) < rc->writers);
+		res->uvm += xen_mmu_stats()->uvm - uvm;
 		barrier_wait(&rc->end);
 
 		for (p = 0; p < rc->r.npages; p++) {
@@ -234,7 +237,6 @@ static void run_race(const char *backend, struct race_result *res)
 	}
 	pv_mmu_ops.ptep_modify_prot_start = saved_start;
 	pv_mmu_ops.ptep_modify_prot_commit = saved_commit;
-	res->uvm = xen_mmu_stats()->uvm - res->uvm;
 	ktap_diag("race backend=%s vcpus=%u rounds=%lu pages=%lu writes=%lu reads=%lu "
 		  "lost_dirty=%lu lost_accessed=%lu faults=%lu passes=%lu uvm=%lu",
 		  backend, nr_cpus_online, race_rounds, rc->r.npages, res->writes,

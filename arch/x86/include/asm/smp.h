@@ -18,7 +18,6 @@
 
 #define CPU_DATA_MAGIC	0x70766261746368ULL	/* "pvbatch" */
 
-struct mc_batch;
 struct pt_regs;
 
 /* A fault handler a test installs on one vCPU; returns true if handled. */
@@ -29,7 +28,6 @@ struct cpu_data {
 	unsigned int cpu;
 	unsigned int fault_depth;	/* >0: running a fault handler */
 	struct hcstat hc;
-	struct mc_batch *mc;		/* this vCPU's multicall batch */
 	fault_hook_t fault_hook;
 	void *fault_hook_data;
 	u64 faults;			/* faults the hook handled */
