@@ -39,9 +39,9 @@
  * again, until every request has been tried exactly once.  So every
  * other request of the batch is applied, in the order queued, and for
  * every pte the value left is the last one queued for it: no later entry
- * can hold an update, so none ran before the re-issued ones.  The flushes
- * Xen ran in the later entries are then issued once more, behind the
- * re-issued updates, so that every flush still follows the updates
+ * can hold an update, so none ran before the re-issued ones.  If updates
+ * were issued again, the flushes Xen ran in the later entries are issued
+ * once more, behind them, so that every flush still follows the updates
  * queued before it.  Only flushes are ever repeated; a flush done twice
  * changes nothing else.  Recovery reads the batch from the buffer's own
  * records, never from the entries Xen was given.
@@ -149,28 +149,32 @@ static long issue_requests(unsigned int op, void *reqs, unsigned int count,
  * A call of count requests stopped at request 'done', refused with err:
  * report it, issue what followed it, and repeat until every request has
  * been tried once.  caller: for requests the buffer does not hold.
+ * True if any request was issued again.
  */
-static void finish_call(unsigned int op, void *reqs, unsigned int count,
+static bool finish_call(unsigned int op, void *reqs, unsigned int count,
 			unsigned int done, long err, unsigned long caller)
 {
 	size_t size = req_size(op);
+	bool again = false;
 	u8 *req = reqs;
 
 	while (err < 0) {
 		if (done >= count) {
 			/* Refused, yet all counted done: nothing to name. */
 			report(op, (int)err, NULL, caller);
-			return;
+			break;
 		}
 		req += (size_t)done * size;
 		report(op, (int)err, req, xen_mc_caller(req) ?: caller);
 		req += size;
 		count -= done + 1;
 		if (!count)
-			return;
+			break;
 		done = 0;
 		err = issue_requests(op, req, count, &done);
+		again = true;
 	}
+	return again;
 }
 
 /* Issue again the flushes Xen applied in c (see Recovery above). */
@@ -182,7 +186,7 @@ static void reflush(const struct mc_call *c)
 	if (!n)
 		return;
 	err = HYPERVISOR_mmuext_op(c->reqs, n, &done, DOMID_SELF);
-	finish_call(c->op, c->reqs, n, done, err, 0);
+	(void)finish_call(c->op, c->reqs, n, done, err, 0);
 }
 
 /* Runs after every batch: see Recovery above. */
@@ -197,8 +201,8 @@ static void check_batch(const struct mc_issued *batch, void *data)
 
 		if (c->result >= 0)
 			continue;
-		finish_call(c->op, c->reqs, c->count, c->done, c->result, 0);
-		if (c->op != __HYPERVISOR_mmu_update)
+		if (!finish_call(c->op, c->reqs, c->count, c->done, c->result, 0) ||
+		    c->op != __HYPERVISOR_mmu_update)
 			continue;
 		for (j = i + 1; j < batch->nr; j++)
 			reflush(&batch->calls[j]);
