@@ -127,7 +127,7 @@ static void report(unsigned int op, int err, const void *req,
 	}
 	m->nr_log++;
 	m->stats.failures++;
-	if (m->lazy && !in_fault_context() && !m->error)
+	if (xen_lazy_mmu() && !m->error)
 		m->error = err;
 	if (op == __HYPERVISOR_mmu_update)
 		printk("xen_mmu: mmu_update refused: err %d, pte ma %#lx, val %#lx, queued by %#lx\n",
@@ -318,7 +318,7 @@ void xen_queue_pte_update(u64 ptr, u64 val, unsigned long va,
 	struct xen_mmu_cpu *m = this_mmu();
 	struct lone_update *l = &m->lone;
 
-	if (!m->lazy || in_fault_context()) {
+	if (!xen_lazy_mmu()) {
 		xen_mmu_update_now(ptr, val, caller);
 		return;
 	}
