@@ -115,7 +115,7 @@ static void test_capacity_entries(void **state)
 	expect_eq(hc.calls[0].op, MULTI, "call 0: op");
 	expect_eq(hc.calls[0].count, CONFIG_MC_ENTRIES, "multicall entries");
 	expect_eq(hc.nr_reqs, CONFIG_MC_ENTRIES + 1, "requests seen");
-	expect_mode_exercised(true, false);
+	expect_mode_exercised(EX_CLOBBER | EX_PREEMPT);
 }
 
 static void test_capacity_arg_bytes(void **state)
@@ -133,7 +133,7 @@ static void test_capacity_arg_bytes(void **state)
 	expect_eq(hc.calls[0].count, MAX_MMU, "call 0: count");
 	for (i = 0; i < MAX_MMU; i++)
 		expect_req(i, i, true);
-	expect_mode_exercised(false, false);
+	expect_mode_exercised(EX_PREEMPT);
 }
 
 /* Room for one more mmu_update, not for an mmuext_op. */
@@ -201,7 +201,7 @@ static void test_more_entries_multicall(void **state)
 	expect_eq(d.multicalls, 1, "stats: multicalls");
 	expect_eq(d.direct, 0, "stats: direct");
 	expect_eq(hc.odd_calls, 0, "odd calls");
-	expect_mode_exercised(true, false);
+	expect_mode_exercised(EX_CLOBBER | EX_PREEMPT);
 }
 
 static void test_issue_empty(void **state)
@@ -256,7 +256,7 @@ static void test_records_as_queued(void **state)
 	expect_eq(s->calls[1].op, EXT, "record 1: op");
 	expect_eq(s->calls[1].count, 1, "record 1: count");
 	expect_eq(s->calls[1].done, 1, "record 1: done");
-	expect_mode_exercised(true, false);
+	expect_mode_exercised(EX_CLOBBER | EX_PREEMPT);
 }
 
 /* A refused request: its entry's result and done, the others' too. */
@@ -282,7 +282,7 @@ static void test_records_result_and_done(void **state)
 	expect_eq(s->calls[1].done, 1, "record 1: done");
 	/* The buffer itself re-issues nothing. */
 	expect_eq(hc_hypercalls(), 1, "hypercalls");
-	expect_mode_exercised(true, true);
+	expect_mode_exercised(EX_CLOBBER | EX_PREEMPT | EX_FAIL_AFTER);
 }
 
 static void test_direct_result_and_done(void **state)
@@ -300,7 +300,7 @@ static void test_direct_result_and_done(void **state)
 	expect_eq(s->nr, 1, "callback: calls");
 	expect_eq(s->calls[0].result, -EPERM, "record 0: result");
 	expect_eq(s->calls[0].done, 2, "record 0: done");
-	expect_mode_exercised(false, true);
+	expect_mode_exercised(EX_PREEMPT | EX_FAIL_AFTER);
 }
 
 static void test_callbacks_after_issue_in_order(void **state)

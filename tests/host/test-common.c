@@ -223,15 +223,17 @@ void expect_pte(unsigned int i, u64 want)
 	expect_eq(hc_mem_read(MA(i)), want, "pte of request %u", i);
 }
 
-void expect_mode_exercised(bool multicall, bool fail_after)
+void expect_mode_exercised(unsigned int what)
 {
 	if (in_mode(HC_PREEMPT)) {
-		expect(hc.preempted > 0, "preempt mode, yet no call was preempted");
-		expect(!fail_after || hc.failed_after_preempt > 0,
+		expect(!(what & EX_PREEMPT) || hc.preempted > 0,
+		       "preempt mode, yet no call was preempted");
+		expect(!(what & EX_FAIL_AFTER) || hc.failed_after_preempt > 0,
 		       "preempt mode, yet no request failed after a preemption");
 	}
-	if (in_mode(HC_CLOBBER) && multicall)
-		expect(hc.clobbered > 0, "clobber mode, yet no entry was clobbered");
+	if (in_mode(HC_CLOBBER))
+		expect(!(what & EX_CLOBBER) || hc.clobbered > 0,
+		       "clobber mode, yet no entry was clobbered");
 }
 
 void cb_record(const struct mc_issued *batch, void *data)

@@ -108,11 +108,15 @@ unsigned int calls_of(unsigned int op);
 /* In the pte memory model, the pte of request i holds want. */
 void expect_pte(unsigned int i, u64 want);
 /*
- * The mode did something to this test's calls, if it could: preempt
- * mode preempted (and, with fail_after, a request failed after a
- * preemption), clobber mode clobbered entries.
+ * The run's mode did what it does to this test's calls: in clobber mode
+ * some entry was clobbered (EX_CLOBBER), in preempt mode some call was
+ * preempted (EX_PREEMPT) and some request refused after a preemption
+ * (EX_FAIL_AFTER).  Bits of what the test can expect; others unchecked.
  */
-void expect_mode_exercised(bool multicall, bool fail_after);
+#define EX_CLOBBER	1u
+#define EX_PREEMPT	2u
+#define EX_FAIL_AFTER	4u
+void expect_mode_exercised(unsigned int what);
 
 /* A callback that records what it was shown (one batch per slot). */
 #define CB_MAX_CALLS	8

@@ -113,7 +113,7 @@ static void test_inside_lazy_deferred(void **state)
 		expect_req(i, i, true);
 	expect_eq(hc.reqs[5].op, EXT, "request 5: the flush");
 	expect(xen_mc_empty(), "something left queued");
-	expect_mode_exercised(true, false);
+	expect_mode_exercised(EX_CLOBBER | EX_PREEMPT);
 }
 
 static void test_issue_stays_lazy(void **state)
@@ -149,7 +149,7 @@ static void test_section_error(void **state)
 	arch_enter_lazy_mmu_mode();
 	q(4);
 	expect_eq(arch_leave_lazy_mmu_mode(), 0, "leave of the next section");
-	expect_mode_exercised(false, true);
+	expect_mode_exercised(EX_PREEMPT | EX_FAIL_AFTER);
 }
 
 static pte_t ptes[16] __attribute__((aligned(4096)));

@@ -57,7 +57,7 @@ static void test_xen_batched_preserve_ad(void **state)
 		expect_eq(hc.reqs[i].val, VAL(i) | (i ? 0 : _PAGE_AD),
 			  "request %u: val", i);
 	}
-	expect_mode_exercised(false, false);
+	expect_mode_exercised(EX_PREEMPT);
 }
 
 /* Outside a section: the same request, at once. */
@@ -292,7 +292,7 @@ static void test_4096_commits_with_flush(void **state)
 	expect_eq(hc.reqs[NR_PTES].ext.cmd, MMUEXT_TLB_FLUSH_LOCAL, "the flush");
 	for (i = 0; i < NR_PTES; i++)
 		expect_eq(hc_mem_read(ma(i)), VAL(i), "pte %u in the model", i);
-	expect_mode_exercised(true, false);
+	expect_mode_exercised(EX_CLOBBER | EX_PREEMPT);
 }
 
 /* The fault-path clear: a cmpxchg on the pte, no request. */
@@ -329,7 +329,7 @@ static void test_xen_refused_commit(void **state)
 	expect(f->caller, "failure reported without a caller");
 	for (i = 0; i < 4; i++)
 		expect_eq(hc_mem_written(ma(i)), i != 2, "pte %u written", i);
-	expect_mode_exercised(false, true);
+	expect_mode_exercised(EX_PREEMPT | EX_FAIL_AFTER);
 }
 
 int main(void)
