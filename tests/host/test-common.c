@@ -18,6 +18,24 @@ static void unexpected_panic(const char *msg)
 	abort();
 }
 
+/*
+ * Stop a recovery that does not converge -- a count Xen cannot read, or
+ * far more hypercalls than any test needs -- saying what it issued.
+ */
+static void runaway_hook(unsigned int op)
+{
+	const struct hc_call *c = &hc.calls[hc.nr_calls - 1];
+
+	/* Above HC_WILD_COUNT includes a continuation's PREEMPTED bit. */
+	if (hc.wild_counts ||
+	    ((c->op == MMU || c->op == EXT) && c->args[1] > HC_WILD_COUNT))
+		fail_msg("runaway: call %u (op %u) has count %#lx, %u wild counts before",
+			 hc_hypercalls(), op, c->args[1], hc.wild_counts);
+	if (hc_hypercalls() > RUNAWAY_CALLS)
+		fail_msg("runaway: %u hypercalls, the last op %u count %#lx",
+			 hc_hypercalls(), op, c->args[1]);
+}
+
 static void features_preserve_ad(void)
 {
 	memset(xen_features, 0, sizeof(xen_features));
@@ -30,6 +48,7 @@ int tc_setup(void **state)
 
 	(void)state;
 	hc_reset();
+	hc.hook = runaway_hook;
 	host_panic_hook = unexpected_panic;
 	host_panics = 0;
 	host_cpu.fault_depth = 0;

@@ -67,6 +67,15 @@
 				 ##__VA_ARGS__, __got, __want);		\
 	} while (0)
 
+/* More top-level hypercalls than any one test makes: a runaway. */
+#define RUNAWAY_CALLS	256
+
+/*
+ * setup: the double reset, with a hook that fails the test at a wild
+ * count or more than RUNAWAY_CALLS hypercalls; vCPU 0, one vCPU online,
+ * not in fault context; PRESERVE_AD offered, the xen backend; panics
+ * fail the test.  teardown: every vCPU drained and not idle.
+ */
 int tc_setup(void **state);
 int tc_teardown(void **state);
 #define T(f)	cmocka_unit_test_setup_teardown(f, tc_setup, tc_teardown)
