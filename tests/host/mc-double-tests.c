@@ -154,6 +154,26 @@ static void test_preempt_needs_progress(void **state)
 	expect(done == 1, "*done %u", done);
 }
 
+/* A deferred put rewrites even a completed entry; result and *done stay. */
+static void test_deferred_put_rewrites_entry(void **state)
+{
+	(void)state;
+	hc_set_mode(HC_PREEMPT);
+	hc_preempt_every(0, 1);
+	hc.deferred_put = true;
+	hc_fail_at(1 + 3, -EPERM);
+	expect(HYPERVISOR_multicall(e, 2) == 0, "multicall failed");
+	expect((long)e[1].result == -EPERM, "result %ld", (long)e[1].result);
+	expect(done == 3, "*done %u", done);
+	expect(e[1].args[0] == 0 && e[1].args[1] == PREEMPTED &&
+	       e[1].args[2] == 0 && (long)e[1].args[3] == -EPERM,
+	       "entry 1 args %#lx %#lx %#lx %#lx",
+	       (unsigned long)e[1].args[0], (unsigned long)e[1].args[1],
+	       (unsigned long)e[1].args[2], (unsigned long)e[1].args[3]);
+	expect(hc.preempted == 0 && hc.deferred_puts == 2,
+	       "preempted %u, deferred puts %u", hc.preempted, hc.deferred_puts);
+}
+
 /* Debug Xen: all but result is 0xAA after the call. */
 static void test_clobber_keeps_only_result(void **state)
 {
@@ -256,6 +276,7 @@ int main(void)
 		T(test_preempt_direct_transparent),
 		T(test_preempt_then_fail),
 		T(test_preempt_needs_progress),
+		T(test_deferred_put_rewrites_entry),
 		T(test_clobber_keeps_only_result),
 		T(test_intact_leaves_entries),
 		T(test_wild_counts),
