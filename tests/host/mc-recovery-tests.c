@@ -7,8 +7,9 @@
  *
  * Until the batching layer is rebuilt these fail on purpose: they show
  * the two defects of issue 11.
- *  - test_refused_after_preemption, test_refused_under_clobber:
- *    recovery reads op/args back from the entries (defect 1);
+ *  - test_refused_after_preemption, test_refused_under_clobber,
+ *    test_refused_with_deferred_put: recovery reads op/args back from
+ *    the entries (defect 1);
  *  - test_recovery_keeps_last_write: recovery re-issues the rest of a
  *    refused entry after the later entries ran (defect 2).
  * The *_control tests are the same checks on batches today's code
@@ -217,6 +218,28 @@ static void test_refused_under_clobber(void **state)
 }
 
 /*
+ * Defect 1 once more: no preemption, but the entry ends with Xen's
+ * deferred-put continuation { 0, PREEMPTED, 0, rc } (mc-double.h).
+ * Last in the list: today's code dereferences the NULL it finds.
+ */
+static void test_refused_with_deferred_put(void **state)
+{
+	int rc;
+
+	(void)state;
+	hc_set_mode(HC_PREEMPT);
+	hc_preempt_every(0, 1);
+	hc.deferred_put = true;
+	hc_fail_at(4, -EINVAL);		/* q3 */
+	queue_ext_then_six();
+	rc = xen_mc_lazy_leave();
+	expect(hc.deferred_puts == 2, "scenario: %u deferred puts, not 2",
+	       hc.deferred_puts);
+	expect(rc == -EINVAL, "lazy_leave returned %d, not -EINVAL", rc);
+	expect_q3_recovered(0);
+}
+
+/*
  * Control: the same batch with Xen leaving the entries intact.  Today's
  * recovery gets this right, so expect_q3_recovered() can pass.
  */
@@ -320,6 +343,7 @@ int main(void)
 		T(test_refused_intact_control),
 		T(test_recovery_keeps_last_write),
 		T(test_last_write_control),
+		T(test_refused_with_deferred_put),
 	};
 
 	return cmocka_run_group_tests_name("recovery", tests, NULL, NULL);
