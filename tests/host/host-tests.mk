@@ -64,18 +64,24 @@ $(HOST_O)/test-%: $(HOST_DIR)/test-%.c $(HOST_TEST_DEPS)
 	$(HOST_CC) $(HOST_CFLAGS) $(HOST_EXTRA) -o $@ $< \
 		$(HOST_DIR)/test-common.c $(HOST_SUPPORT) $(HOST_UNDER_TEST) -lcmocka
 
+# The double on its own: no guest code.
+$(HOST_O)/mc-double-tests: $(HOST_DIR)/mc-double-tests.c $(HOST_DEPS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) $(HOST_EXTRA) -o $@ $< \
+		$(HOST_DIR)/mc-double.c -lcmocka
+
 $(HOST_O)/mc-fuzz: $(HOST_DIR)/mc-fuzz.c $(HOST_DEPS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(HOST_CFLAGS) $(FUZZ_CONFIG) $(HOST_EXTRA) \
 		-fsanitize=fuzzer $(HOST_SAN) -o $@ $< $(HOST_SUPPORT) \
 		arch/x86/xen/multicalls.c
 
-# Every binary under every mode of the double (run-host-test.sh prints
+# Every binary (the double's own tests first) under every mode of the double (run-host-test.sh prints
 # the double's counts and the verdict of each run); all runs, then fail
 # if any failed.
-host-tests: $(HOST_TEST_BINS)
+host-tests: $(HOST_O)/mc-double-tests $(HOST_TEST_BINS)
 	@fail=0; \
-	for b in $(HOST_TEST_BINS); do \
+	for b in $(HOST_O)/mc-double-tests $(HOST_TEST_BINS); do \
 		for m in $(HC_MODES); do \
 			$(HOST_DIR)/run-host-test.sh $$b $$m || fail=1; \
 		done; \

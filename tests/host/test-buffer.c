@@ -259,6 +259,29 @@ static void test_records_as_queued(void **state)
 	expect_mode_exercised(EX_CLOBBER | EX_PREEMPT);
 }
 
+/* Even an entry Xen ended with a deferred put (preempt mode). */
+static void test_records_after_deferred_put(void **state)
+{
+	struct cb_seen *s = &cb_seen[0];
+	struct mmu_update *first;
+
+	(void)state;
+	hc.deferred_put = in_mode(HC_PREEMPT);
+	first = entry_mmu(0);
+	extend_mmu(1);
+	entry_ext(MMUEXT_TLB_FLUSH_LOCAL);
+	xen_mc_callback(cb_record, s);
+	xen_mc_issue();
+	if (in_mode(HC_PREEMPT))
+		expect_eq(hc.deferred_puts, 2, "scenario: deferred puts");
+	expect(s->calls[0].reqs == first, "record 0: reqs moved to %p from %p",
+	       s->calls[0].reqs, (void *)first);
+	expect_eq(s->calls[0].count, 2, "record 0: count");
+	expect_eq(s->calls[0].done, 2, "record 0: done");
+	expect_eq(s->calls[1].op, EXT, "record 1: op");
+	expect_eq(s->calls[1].done, 1, "record 1: done");
+}
+
 /* A refused request: its entry's result and done, the others' too. */
 static void test_records_result_and_done(void **state)
 {
@@ -436,6 +459,7 @@ int main(void)
 		T(test_issue_empty),
 		T(test_issue_resets),
 		T(test_records_as_queued),
+		T(test_records_after_deferred_put),
 		T(test_records_result_and_done),
 		T(test_direct_result_and_done),
 		T(test_callbacks_after_issue_in_order),

@@ -7,8 +7,9 @@
  * applied after that update's final application.  Only flushes repeat.
  *
  * Includes the two defects of issue 11, as the double shows them:
- *  - test_refused_after_preemption: recovery read the entries Xen was
- *    given (in preempt mode a continuation, in clobber mode 0xAA);
+ *  - test_refused_after_preemption, test_refused_with_deferred_put:
+ *    recovery read the entries Xen was given (in preempt mode a
+ *    continuation, in clobber mode 0xAA);
  *  - test_recovery_keeps_last_write: recovery re-issued the rest of a
  *    refused entry after later entries had already written its ptes.
  */
@@ -402,6 +403,34 @@ static void test_refused_after_preemption(void **state)
 	expect_mode_exercised(EX_CLOBBER | EX_PREEMPT | EX_FAIL_AFTER);
 }
 
+/*
+ * Defect 1 once more: in preempt mode, both entries also end with Xen's
+ * deferred-put continuation { 0, PREEMPTED, 0, rc } (mc-double.h), so
+ * even the entry's request pointer is NULL when q3 is refused.
+ */
+static void test_refused_with_deferred_put(void **state)
+{
+	unsigned int r;
+
+	(void)state;
+	hc.deferred_put = in_mode(HC_PREEMPT);
+	hc_fail_at(3, -EINVAL);
+	arch_enter_lazy_mmu_mode();
+	for (unsigned int i = 0; i < 6; i++)
+		q(i);
+	flush_pages(0, 6);
+	expect_eq(arch_leave_lazy_mmu_mode(), -EINVAL, "leave");
+	if (in_mode(HC_PREEMPT))
+		expect_eq(hc.deferred_puts, 2, "scenario: deferred puts");
+	expect_eq(hc.wild_counts, 0, "calls with a count Xen cannot read");
+	expect_failure_of(0, 3, -EINVAL);
+	r = reqs_after_call(0);
+	expect_req(r, 4, true);
+	expect_req(r + 1, 5, true);
+	expect_all_once_but(6, 3);
+	expect_mode_exercised(EX_CLOBBER | EX_PREEMPT | EX_FAIL_AFTER);
+}
+
 #define PTE_A	20	/* refused */
 #define PTE_B	21
 #define PTE_X	22
@@ -490,6 +519,7 @@ int main(void)
 		T(test_reflush_refused),
 		T(test_refused_update_and_flush),
 		T(test_refused_after_preemption),
+		T(test_refused_with_deferred_put),
 		T(test_recovery_keeps_last_write),
 	};
 
