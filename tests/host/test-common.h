@@ -121,6 +121,8 @@ void expect_pte(unsigned int i, u64 want);
  * some entry was clobbered (EX_CLOBBER), in preempt mode some call was
  * preempted (EX_PREEMPT) and some request refused after a preemption
  * (EX_FAIL_AFTER).  Bits of what the test can expect; others unchecked.
+ * The preempt checks hold for the run's default rule (HC_PREEMPT_EVERY=1,
+ * HC_PREEMPT_AFTER=1) and are skipped under another.
  */
 #define EX_CLOBBER	1u
 #define EX_PREEMPT	2u
