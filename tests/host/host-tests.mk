@@ -6,15 +6,19 @@
 #
 #     include tests/host/host-tests.mk
 #
-#   make host-tests   cmocka unit tests, plain and under ASan+UBSan
+#   make host-tests   cmocka unit tests, plain and under ASan+UBSan,
+#                     each under every mode of the double
+#                     (HC_MODE=intact|clobber|preempt, mc-double.h)
 #   make fuzz-smoke   a short libFuzzer run (about 20 s), for make check
 #   make fuzz         a long libFuzzer run (FUZZ_RUNS executions, 2*10^6)
 #
 # The guest sources are compiled unchanged: tests/host/include comes
 # first on the include path and replaces asm/xen/hypercall.h (by the
 # recording double, mc-double.c) and asm/smp.h.  Binaries go to
-# build/host/.  Every binary's run ends with one line
-#     host-tests: <binary>: PASS|FAIL ...
+# build/host/.  Every run of a unit-test binary prints the double's
+# counts and one verdict line (see run-host-test.sh)
+#     hc-double: mode=<m> preempted=N failed_after_preempt=M clobbered=C ...
+#     host-tests: <binary> mode=<m>: PASS|FAIL ...
 # and a failure fails the target.
 
 HOST_DIR	:= $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
@@ -43,15 +47,28 @@ HOST_DEPS	:= $(HOST_SUPPORT) $(HOST_UNDER_TEST) $(HOST_DIR)/mc-double.h \
 			      arch/x86/include/asm/*.h arch/x86/include/asm/xen/*.h \
 			      include/linux/*.h include/xen/interface/*.h)
 
-$(HOST_O)/mc-tests: $(HOST_DIR)/mc-tests.c $(HOST_DEPS)
-	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(HOST_EXTRA) -o $@ $< $(HOST_SUPPORT) \
-		$(HOST_UNDER_TEST) -lcmocka
+# One binary per test file, plain and under ASan+UBSan.
+HOST_TESTS	:= buffer lazy txn lone tlb recovery
+HOST_TEST_DEPS	:= $(HOST_DEPS) $(HOST_DIR)/test-common.c $(HOST_DIR)/test-common.h \
+		   $(HOST_DIR)/run-host-test.sh
+HOST_TEST_BINS	:= $(foreach t,$(HOST_TESTS),$(HOST_O)/test-$(t) $(HOST_O)/test-$(t)-san)
+HC_MODES	:= intact clobber preempt
 
-$(HOST_O)/mc-tests-san: $(HOST_DIR)/mc-tests.c $(HOST_DEPS)
+$(HOST_O)/test-%-san: $(HOST_DIR)/test-%.c $(HOST_TEST_DEPS)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) $(HOST_EXTRA) -o $@ $< \
-		$(HOST_SUPPORT) $(HOST_UNDER_TEST) -lcmocka
+		$(HOST_DIR)/test-common.c $(HOST_SUPPORT) $(HOST_UNDER_TEST) -lcmocka
+
+$(HOST_O)/test-%: $(HOST_DIR)/test-%.c $(HOST_TEST_DEPS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_EXTRA) -o $@ $< \
+		$(HOST_DIR)/test-common.c $(HOST_SUPPORT) $(HOST_UNDER_TEST) -lcmocka
+
+# The double on its own: no guest code.
+$(HOST_O)/mc-double-tests: $(HOST_DIR)/mc-double-tests.c $(HOST_DEPS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) $(HOST_EXTRA) -o $@ $< \
+		$(HOST_DIR)/mc-double.c -lcmocka
 
 $(HOST_O)/mc-fuzz: $(HOST_DIR)/mc-fuzz.c $(HOST_DEPS)
 	@mkdir -p $(dir $@)
@@ -59,22 +76,17 @@ $(HOST_O)/mc-fuzz: $(HOST_DIR)/mc-fuzz.c $(HOST_DEPS)
 		-fsanitize=fuzzer $(HOST_SAN) -o $@ $< $(HOST_SUPPORT) \
 		arch/x86/xen/multicalls.c
 
-# Run one cmocka binary; its exit status is its number of failed tests.
-define host_run
-	@echo "== $(1)"; \
-	$(1) 2>&1 | tee $(1).log; rc=$${PIPESTATUS[0]}; \
-	n=$$(sed -n 's/^\[==========\] \([0-9]*\) test(s) run\./\1/p' $(1).log); \
-	if [ $$rc -eq 0 ] && [ -n "$$n" ]; then \
-		echo "host-tests: $(notdir $(1)): PASS ($$n tests)"; \
-	else \
-		echo "host-tests: $(notdir $(1)): FAIL (exit $$rc)"; exit 1; \
-	fi
-endef
-
-host-tests: SHELL := /bin/bash
-host-tests: $(HOST_O)/mc-tests $(HOST_O)/mc-tests-san
-	$(call host_run,$(HOST_O)/mc-tests)
-	$(call host_run,$(HOST_O)/mc-tests-san)
+# Every binary (the double's own tests first) under every mode of the double (run-host-test.sh prints
+# the double's counts and the verdict of each run); all runs, then fail
+# if any failed.
+host-tests: $(HOST_O)/mc-double-tests $(HOST_TEST_BINS)
+	@fail=0; \
+	for b in $(HOST_O)/mc-double-tests $(HOST_TEST_BINS); do \
+		for m in $(HC_MODES); do \
+			$(HOST_DIR)/run-host-test.sh $$b $$m || fail=1; \
+		done; \
+	done; \
+	exit $$fail
 
 # A libFuzzer run; the exec count comes from its "Done N runs" line.
 define fuzz_run
