@@ -7,6 +7,8 @@
 #     include tests/host/host-tests.mk
 #
 #   make host-tests   cmocka unit tests, plain and under ASan+UBSan
+#   make host-tests-modes  the same under each mode of the double
+#                     (HC_MODE=intact|clobber|preempt)
 #   make fuzz-smoke   a short libFuzzer run (about 20 s), for make check
 #   make fuzz         a long libFuzzer run (FUZZ_RUNS executions, 2*10^6)
 #
@@ -71,10 +73,34 @@ define host_run
 	fi
 endef
 
+HOST_BINS	:= $(HOST_O)/mc-tests $(HOST_O)/mc-tests-san
+
 host-tests: SHELL := /bin/bash
-host-tests: $(HOST_O)/mc-tests $(HOST_O)/mc-tests-san
+host-tests: $(HOST_BINS)
 	$(call host_run,$(HOST_O)/mc-tests)
 	$(call host_run,$(HOST_O)/mc-tests-san)
+
+# Every cmocka binary under each of the double's modes (HC_MODE, see
+# mc-double.h); one verdict line per binary and mode, and the double's
+# summary line (what the mode exercised).  Runs them all, then fails if
+# any failed.
+HC_MODES	:= intact clobber preempt
+
+host-tests-modes: SHELL := /bin/bash
+host-tests-modes: $(HOST_BINS)
+	@bad=0; \
+	for b in $(HOST_BINS); do for m in $(HC_MODES); do \
+		HC_MODE=$$m $$b > $$b.$$m.log 2>&1; rc=$$?; \
+		n=$$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\./\1/p' $$b.$$m.log); \
+		t=$$(sed -n 's/^\[==========\] \([0-9]*\) test(s) run\./\1/p' $$b.$$m.log); \
+		grep '^hc-double:' $$b.$$m.log; \
+		if [ $$rc -eq 0 ] && [ -n "$$t" ]; then \
+			echo "host-tests: $$(basename $$b) mode=$$m: PASS ($$t tests)"; \
+		else \
+			echo "host-tests: $$(basename $$b) mode=$$m: FAIL (exit $$rc, $${n:-0}/$${t:-?} passed, see $$b.$$m.log)"; \
+			bad=1; \
+		fi; \
+	done; done; exit $$bad
 
 # A libFuzzer run; the exec count comes from its "Done N runs" line.
 define fuzz_run
@@ -100,4 +126,4 @@ fuzz-smoke: $(HOST_O)/mc-fuzz
 fuzz: $(HOST_O)/mc-fuzz
 	$(call fuzz_run,-runs=$(FUZZ_RUNS) -print_final_stats=1)
 
-.PHONY: host-tests fuzz-smoke fuzz
+.PHONY: host-tests host-tests-modes fuzz-smoke fuzz
