@@ -154,6 +154,7 @@ static struct {
 	unsigned long refused, uvm;
 } st[3];
 static enum hc_mode cur_mode;
+static int force_mode = -1;		/* MC_FUZZ_MODE */
 static bool trace;
 
 #define TRACE(...) do { if (trace) fprintf(stderr, __VA_ARGS__); } while (0)
@@ -968,7 +969,7 @@ static void reset(const uint8_t b)
 	nr_cpus_online = nr_online = 1;
 	gen_m = 0;
 	hc_reset();
-	cur_mode = b % 3;
+	cur_mode = force_mode >= 0 ? (enum hc_mode)force_mode : b % 3;
 	hc_set_mode(cur_mode);
 	if (cur_mode == HC_PREEMPT)
 		hc_preempt_every(1 + ((b >> 2) & 3), 1 + ((b >> 4) & 3));
@@ -1015,12 +1016,29 @@ static void print_stats(void)
 	fflush(stdout);
 }
 
+/*
+ * MC_FUZZ_MODE=intact|clobber|preempt runs every input in that mode
+ * (to show what one mode catches); MC_FUZZ_TRACE=1 traces operations
+ * and what reached the double.
+ */
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	const char *m = getenv("MC_FUZZ_MODE");
+
 	(void)argc;
 	(void)argv;
 	find_callers();
 	trace = getenv("MC_FUZZ_TRACE") != NULL;
+	if (m) {
+		for (force_mode = HC_PREEMPT; force_mode >= 0; force_mode--)
+			if (!strcmp(m, hc_mode_name(force_mode)))
+				break;
+		if (force_mode < 0) {
+			fprintf(stderr, "mc-fuzz: bad MC_FUZZ_MODE=\"%s\" (intact, clobber or preempt)\n",
+				m);
+			exit(2);
+		}
+	}
 	atexit(print_stats);
 	return 0;
 }
