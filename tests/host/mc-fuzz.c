@@ -25,7 +25,11 @@
  *    the order it was made (Xen's NORMAL: val; PRESERVE_AD: val | the A/D
  *    bits the pte has), and after every operation compares each pte
  *    without a write queued since the last issue (after leave or issue:
- *    every pte) with the double's pte memory;
+ *    every pte) with the double's pte memory.  The hardware sets A/D in
+ *    a pte with no write queued, or with only PRESERVE_AD writes queued
+ *    (the bits must survive them, whenever the batch goes); immediate
+ *    writes, fault-context writes and transactions pick a pte with no
+ *    write queued, so that the last write made is always known;
  *  - exactly once: every update is presented once (as mmu_update, or as
  *    the update_va_mapping it went as), applied once unless refused;
  *    every flush is presented at least once and applied at least once
@@ -112,6 +116,8 @@ static int poison_next[MAXR + 32];	/* by id, for ids yet to come */
 static pte_t ptes[NPTE];
 static u64 ref[NPTE];			/* the model's pte values */
 static bool pending[NPTE];		/* a write queued since the last issue */
+static bool pending_normal[NPTE];	/* ... and one of them is not PRESERVE_AD */
+static unsigned int last_p;		/* the pte written last */
 
 static bool g_lazy;
 static unsigned int sec;
@@ -604,8 +610,11 @@ static int settled_pte(unsigned int p)
  */
 static void model_write(struct mreq *q)
 {
+	last_p = q->p;
 	if (q->lazy) {
 		pending[q->p] = true;
+		if ((q->ptr & 7) != MMU_PT_UPDATE_PRESERVE_AD)
+			pending_normal[q->p] = true;
 		if (cand_u)
 			cand_u = cand_f = 0;
 		else if (q->va && all_presented(id_of(q)))
@@ -774,6 +783,7 @@ static void op_flush(unsigned int p, unsigned long len, bool fault)
 static void issued_all(void)
 {
 	memset(pending, 0, sizeof(pending));
+	memset(pending_normal, 0, sizeof(pending_normal));
 	check_mem(true);
 }
 
@@ -846,19 +856,30 @@ out:
 	op_end();
 }
 
-/* The hardware sets Accessed/Dirty in a settled pte. */
+/*
+ * The hardware sets Accessed/Dirty, at once, in a pte whose queued
+ * writes (if any) are all PRESERVE_AD: whichever of them Xen applied
+ * already, the bits stay to the end, so the last write made is still
+ * known (with a NORMAL write queued it would depend on when the batch
+ * went).  This is what PRESERVE_AD is for, and why a lone update may go
+ * as update_va_mapping only if the pte had both bits already.
+ */
 static void op_hw_ad(unsigned int p, unsigned int bits)
 {
-	int sp = settled_pte(p);
-	u64 v;
+	u64 ab = (bits & 1 ? _PAGE_ACCESSED : 0) | (bits & 2 ? _PAGE_DIRTY : 0);
+	unsigned int k;
 
-	if (sp < 0 || !(bits & 3))
+	if (!ab)
 		return;
-	p = (unsigned int)sp;
-	v = hc_mem_read(ma(p)) | (bits & 1 ? _PAGE_ACCESSED : 0) |
-	    (bits & 2 ? _PAGE_DIRTY : 0);
-	hc_mem_seed(ma(p), v);
-	ref[p] |= v & AD;
+	for (k = 0; k < NPTE && pending_normal[(p + k) % NPTE]; k++)
+		;
+	if (k == NPTE)
+		return;
+	p = (p + k) % NPTE;
+	hc_mem_seed(ma(p), hc_mem_read(ma(p)) | ab);
+	ref[p] |= ab;
+	TRACE("  hw sets %#lx in pte %u%s\n", (unsigned long)ab, p,
+	      pending[p] ? " (PRESERVE_AD writes queued)" : "");
 }
 
 static void op_cpu(unsigned int a)
@@ -983,7 +1004,9 @@ static void reset(const uint8_t b)
 		hc_mem_seed(ma(p), ref[p]);
 		hc_va_register(va_of(p), ma(p));
 		pending[p] = false;
+		pending_normal[p] = false;
 	}
+	last_p = 0;
 	g_lazy = false;
 	sec = 0;
 	sec_err = 0;
@@ -1089,7 +1112,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			poison_next[nid + (a & 15)] = errs[(a >> 4) % ARRAY_SIZE(errs)];
 			break;
 		case 10:
-			op_hw_ad(a & 15, a >> 4);
+			/* often the pte just written, with its write queued */
+			op_hw_ad(a & 0x40 ? last_p : a & 15, a >> 4);
 			break;
 		case 11:
 			op_cpu(a);
