@@ -1040,6 +1040,52 @@ static void print_stats(void)
 }
 
 /*
+ * Inputs run once at every start, before any fuzzing: the scenarios the
+ * model is there for, so that a smoke run always tries them.  Byte 0:
+ * mode (0 intact, 1 clobber, 2 preempt) and preemption rule; then
+ * (op, arg) pairs, see LLVMFuzzerTestOneInput().
+ */
+static const struct {
+	const char *what;
+	const char *hex;
+} seeds[] = {
+	{ "refused first update, a later one to the same pte after a flush",
+	  "01" "0f00" "1900" "0000" "0000" "1500" "0000" },
+	{ "the same in preempt mode, every sub-call cut after one request",
+	  "02" "0f00" "1901" "0000" "0000" "0000" "1500" "0000" },
+	{ "refused update, its entry's tail, a flush after it",
+	  "00" "0f00" "0900" "0000" "0001" "0400" "1500" },
+	{ "the tail's second request refused too",
+	  "01" "0f00" "0900" "0911" "0000" "0001" "0002" "0003" },
+	{ "lone update refused, with its INVLPG",
+	  "00" "0700" "0900" "0200" "0400" },
+	{ "lone update taken, with its INVLPG",
+	  "00" "0700" "0200" "4400" },
+	{ "PRESERVE_AD commit of a pte without A/D, hardware sets both",
+	  "00" "0700" "0300" "0a30" },
+	{ "update from fault context beside a queued one",
+	  "00" "0700" "0000" "4001" },
+	{ "two vCPUs, the other wakes: recheck at leave",
+	  "00" "0b18" "0700" "0000" "0400" "0b04" },
+};
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void hex_input(const char *hex, uint8_t *buf, size_t *len)
+{
+	size_t n = 0;
+
+	for (; hex[0] && hex[1]; hex += 2) {
+		unsigned int byte;
+
+		if (sscanf(hex, "%2x", &byte) != 1)
+			abort();
+		buf[n++] = (uint8_t)byte;
+	}
+	*len = n;
+}
+
+/*
  * MC_FUZZ_MODE=intact|clobber|preempt runs every input in that mode
  * (to show what one mode catches); MC_FUZZ_TRACE=1 traces operations
  * and what reached the double.
@@ -1047,6 +1093,7 @@ static void print_stats(void)
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	const char *m = getenv("MC_FUZZ_MODE");
+	unsigned int k;
 
 	(void)argc;
 	(void)argv;
@@ -1063,6 +1110,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		}
 	}
 	atexit(print_stats);
+	for (k = 0; k < ARRAY_SIZE(seeds); k++) {
+		uint8_t buf[64];
+		size_t len;
+
+		hex_input(seeds[k].hex, buf, &len);
+		TRACE("seed %u: %s\n", k, seeds[k].what);
+		LLVMFuzzerTestOneInput(buf, len);
+	}
 	return 0;
 }
 
@@ -1091,10 +1146,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			op_txn(a & 15, a >> 4, op & 0x80);
 			break;
 		case 4:
-			op_flush(a & 15, 1 + (a >> 4) * 273UL, op & 0x80);
+			/* often the page just written: the lone update's INVLPG */
+			op_flush(op & 0x40 ? last_p : a & 15, 1 + (a >> 4) * 273UL,
+				 op & 0x80);
 			break;
 		case 5:
-			op_flush(a & 15, PG * (2 + (a >> 4)), op & 0x80);
+			op_flush(op & 0x40 ? last_p : a & 15, PG * (2 + (a >> 4)),
+				 op & 0x80);
 			break;
 		case 6:
 			op_issue();
