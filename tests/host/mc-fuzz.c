@@ -33,9 +33,11 @@
  *  - exactly once: every update is presented once (as mmu_update, or as
  *    the update_va_mapping it went as), applied once unless refused;
  *    every flush is presented at least once and applied at least once
- *    unless refused; nothing else is presented except the flushes the
- *    model predicts (a leave's recheck of busy vCPUs, a vCPU leaving
- *    idle after a skipped flush);
+ *    unless refused; each reaches Xen as made (an update's ptr and val,
+ *    a flush's address, and its cmd: INVLPG for one page, else a full
+ *    flush, ALL if another online vCPU is busy, else LOCAL); nothing else
+ *    is presented except the flushes the model predicts (a leave's
+ *    recheck of busy vCPUs, a vCPU leaving idle after a skipped flush);
  *  - order: every flush is applied, for the last time, after the last
  *    application of every update made before it (a flush from fault
  *    context: every update already issued when it was made);
@@ -54,7 +56,8 @@
  *    update, then its INVLPG, as queued.
  *
  * A violation aborts with a "model:" line.  At exit a summary per double
- * mode: "mc-fuzz: mode=M runs=N ..." with what the mode exercised.
+ * mode: "mc-fuzz: mode=M runs=N ..." with what the mode exercised.  A
+ * few fixed inputs (seeds[]) run at every start, before fuzzing.
  */
 #include <linux/kernel.h>
 #include <linux/errno.h>
