@@ -74,7 +74,7 @@ $(HOST_O)/mc-fuzz: $(HOST_DIR)/mc-fuzz.c $(HOST_DEPS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(HOST_CFLAGS) $(FUZZ_CONFIG) $(HOST_EXTRA) \
 		-fsanitize=fuzzer $(HOST_SAN) -o $@ $< $(HOST_SUPPORT) \
-		arch/x86/xen/multicalls.c
+		$(HOST_UNDER_TEST)
 
 # Every binary (the double's own tests first) under every mode of the double (run-host-test.sh prints
 # the double's counts and the verdict of each run); all runs, then fail
@@ -89,18 +89,27 @@ host-tests: $(HOST_O)/mc-double-tests $(HOST_TEST_BINS)
 	exit $$fail
 
 # A libFuzzer run; the exec count comes from its "Done N runs" line.
+# The harness picks the double's mode per input and prints at exit one
+# line per mode, "mc-fuzz: mode=M runs=N <what it exercised>=N ...";
+# every count on them must be non-zero (all three modes were run, and
+# each did what it is there for).
 define fuzz_run
 	@mkdir -p $(HOST_O)/fuzz-corpus $(HOST_O)/fuzz-artifacts; \
 	start=$$(date +%s); \
 	$(HOST_O)/mc-fuzz $(1) -max_len=$(FUZZ_MAX_LEN) -artifact_prefix=$(HOST_O)/fuzz-artifacts/ \
 		$(HOST_O)/fuzz-corpus > $(HOST_O)/mc-fuzz.log 2>&1; rc=$$?; \
 	secs=$$(( $$(date +%s) - start )); \
-	tail -n 3 $(HOST_O)/mc-fuzz.log; \
 	runs=$$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' $(HOST_O)/mc-fuzz.log); \
-	if [ $$rc -eq 0 ] && [ -n "$$runs" ]; then \
-		echo "host-tests: mc-fuzz: PASS ($$runs execs in $$secs s, no finding)"; \
+	modes=$$(grep '^mc-fuzz: mode=' $(HOST_O)/mc-fuzz.log); \
+	echo "$$modes"; \
+	zero=$$(echo "$$modes" | tr ' ' '\n' | grep -c '=0$$'); \
+	nmodes=$$(echo "$$modes" | grep -c -e 'mode=intact ' -e 'mode=clobber ' -e 'mode=preempt '); \
+	if [ $$rc -eq 0 ] && [ -n "$$runs" ] && [ "$$nmodes" -eq 3 ] && [ "$$zero" -eq 0 ]; then \
+		echo "host-tests: mc-fuzz: PASS ($$runs execs in $$secs s, no finding, every mode exercised)"; \
 	else \
-		grep -m5 -e '^model:' -e 'ERROR' $(HOST_O)/mc-fuzz.log; \
+		grep -m5 -e '^model:' -e 'ERROR' -e 'unexpected panic' $(HOST_O)/mc-fuzz.log; \
+		[ $$rc -eq 0 ] && [ -n "$$runs" ] && \
+			echo "mc-fuzz: a mode is missing or a count is zero ($$nmodes modes, $$zero zero counts)"; \
 		echo "host-tests: mc-fuzz: FAIL (exit $$rc, see $(HOST_O)/mc-fuzz.log)"; \
 		exit 1; \
 	fi

@@ -1,47 +1,70 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer harness for the batching layer (arch/x86/xen/multicalls.c,
- * built unchanged against the recording double).  The input is decoded
- * into a sequence of operations -- queue mmu_update requests (through
- * the per-pte path with a va, in the page of an INVLPG that may follow
- * or not, or with none) and mmuext_op requests, callbacks, flushes, lazy
- * enter/leave in a valid order, immediate updates (from fault context
- * too), and injected failures -- and what reached the double is checked
- * against a reference model:
+ * libFuzzer harness for the pte policy (arch/x86/xen/mmu.c) and the
+ * multicall buffer under it (arch/x86/xen/multicalls.c), both built
+ * unchanged against the double (mc-double.c), in the double mode the
+ * input picks: intact, clobber or preempt (with its preemption rule and
+ * points).
  *
- *  - every queued request reaches the double, and (TLB flushes aside)
- *    exactly once; a TLB flush may be issued again only after a request
- *    of its batch failed;
- *  - a batch reaches the double before the next one, in queue order,
- *    except that requests following a failed one in the same entry (a
- *    run of the same op) may come after the batch's later entries;
- *  - every TLB flush is issued after every update queued before it in
- *    its batch (unless the flush failed, and was reported);
- *  - exactly the failed presentations are reported, with op, error,
- *    request and caller; nothing else is;
- *  - xen_mc_flush returns the first error of its flush, lazy leave the
- *    first of the section (fault-context updates excluded), an
- *    immediate update its own;
- *  - callbacks run once, after the requests queued before them;
- *  - an update from fault context leaves the open batch untouched;
- *  - an update_va_mapping stands for exactly one queued mmu_update
- *    request that was given a va (the va, the same val), alone in its
- *    batch or followed there only by an INVLPG of the same page, which
- *    its flags then carry (LOCAL or ALL as queued).  Such a batch always
- *    goes as one first, anything else never does.  Taken, it is the
- *    presentation of both requests.  Refused, it is neither a
- *    presentation nor a failure (nothing is reported, nothing returned):
- *    the very next hypercall must be the batch as queued -- the update
- *    as a direct mmu_update of one request, or a multicall of exactly
- *    [that mmu_update, that INVLPG] -- which is then held to every rule
- *    above; only it can fail the request.  flush_uvm counts the taken
- *    ones, uvm_refused the refused ones.
+ * The input is decoded into operations on 16 host ptes: lazy enter and
+ * leave (in a valid order), xen_queue_pte_update (NORMAL or PRESERVE_AD,
+ * with or without a va), set_pte_at, a protection-change transaction
+ * (ptep_modify_prot_start/commit, backend chosen with pv_mmu_select),
+ * flush_tlb_range of one page or more, xen_mmu_issue, immediate updates
+ * (xen_mmu_update_now), fault context around any of these, the hardware
+ * setting Accessed/Dirty, other vCPUs going idle or busy, nr_cpus_online,
+ * and poisoning a request yet to be made: Xen refuses every presentation
+ * of a poisoned request (an update by its val, a flush by its address),
+ * so which presentations are refused is known.
  *
- * A violation aborts.  Built with small capacities so that flushes when
- * full are frequent.
+ * Every request carries its identity: an update's val is id << 12 | prot
+ * bits, a flush's address is in the page it flushes at offset id.  What
+ * the double saw is checked against a reference model:
+ *
+ *  - pte values: the model applies every write that is not refused in
+ *    the order it was made (Xen's NORMAL: val; PRESERVE_AD: val | the A/D
+ *    bits the pte has), and after every operation compares each pte
+ *    without a write queued since the last issue (after leave or issue:
+ *    every pte) with the double's pte memory.  The hardware sets A/D in
+ *    a pte with no write queued, or with only PRESERVE_AD writes queued
+ *    (the bits must survive them, whenever the batch goes); immediate
+ *    writes, fault-context writes and transactions pick a pte with no
+ *    write queued, so that the last write made is always known;
+ *  - exactly once: every update is presented once (as mmu_update, or as
+ *    the update_va_mapping it went as), applied once unless refused;
+ *    every flush is presented at least once and applied at least once
+ *    unless refused; each reaches Xen as made (an update's ptr and val,
+ *    a flush's address, and its cmd: INVLPG for one page, else a full
+ *    flush, ALL if another online vCPU is busy, else LOCAL); nothing else
+ *    is presented except the flushes the model predicts (a leave's
+ *    recheck of busy vCPUs, a vCPU leaving idle after a skipped flush);
+ *  - order: every flush is applied, for the last time, after the last
+ *    application of every update made before it (a flush from fault
+ *    context: every update already issued when it was made);
+ *  - reports: the refused presentations of each operation (an
+ *    update_va_mapping aside) are exactly the failures logged by it,
+ *    with op, error, pte machine address or cmd, val or address and
+ *    caller; the failure and uvm counters move accordingly; leave and
+ *    xen_mmu_issue return the first error of the section, an immediate
+ *    update its own; an update or flush from fault context leaves the
+ *    batch untouched;
+ *  - the lone update: an update_va_mapping is the first call of a leave
+ *    or issue, and stands for exactly the update made with a va into an
+ *    empty batch, when nothing but an INVLPG of its page followed (its
+ *    flags then INVLPG and LOCAL or ALL as the flush was made); such an
+ *    update always goes so; refused, it is followed at once by the
+ *    update, then its INVLPG, as queued.
+ *
+ * A violation aborts with a "model:" line.  At exit a summary per double
+ * mode: "mc-fuzz: mode=M runs=N ..." with what the mode exercised.  A
+ * few fixed inputs (seeds[]) run at every start, before fuzzing.
  */
 #include <linux/kernel.h>
 #include <linux/errno.h>
+#include <asm/paravirt.h>
+#include <asm/pgtable.h>
+#include <asm/xen/hypervisor.h>
+#include <asm/xen/mmu.h>
 #include <asm/xen/multicalls.h>
 #include "mc-double.h"
 #include "mc-support.h"
@@ -51,56 +74,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAXQ		(1 << 16)
-#define MAXCB		4096
-#define NOPOS		(-1)
+#define NPTE		16
+#define MAXR		4096		/* ids: a flush's fits in a page offset */
+#define VA_BASE		0x40000000UL
+#define PG		4096UL		/* the model's page, not the code's */
+#define AD		(_PAGE_ACCESSED | _PAGE_DIRTY)
 #define UVM		__HYPERVISOR_update_va_mapping
-/* The model's own idea of a page, not the code's. */
-#define MODEL_PAGE	4096UL
-#define SAME_PAGE(a, b)	((((a) ^ (b)) & ~(MODEL_PAGE - 1)) == 0)
-/* Epoch of a request while it is being queued (a flush may run meanwhile). */
-#define EPOCH_PENDING	(~0ULL - 1)
-
-struct qreq {
-	unsigned int op;
-	bool flush;			/* a TLB flush mmuext_op */
-	bool now;			/* issued at once, not batched */
-	u64 ptr, val;			/* what the log reports */
-	unsigned long va;		/* mmu_update: the va given, or 0 */
-	unsigned long caller;
-	u64 epoch;			/* batch: mc->flushes when queued */
-	bool uvm;			/* tried as update_va_mapping */
-	bool uvm_taken;			/* ... and Xen took it */
-	unsigned int pres;		/* presentations; a refused uvm: none */
-	int first, last_applied, first_applied;
-	bool failed;
-};
-
-static struct qreq qs[MAXQ];
-static unsigned int nq;
-static int fail_err[MAXQ + 64];		/* by tag: fail every presentation */
-static struct { unsigned int seq; int runs; } cbs[MAXCB];
-static unsigned int ncb;
-
-static struct mc_batch *mc;
-static unsigned int synced, nlog;
-static bool g_lazy, g_fault;		/* during the current operation */
-static int lazy_err;
-static u64 nuvm, nuvm_refused;		/* update_va_mappings taken, refused */
-/*
- * After a refused update_va_mapping: the batch as queued is owed, as the
- * very next hypercall.  step: requests of it seen so far (0, 1, 2).
- */
-static struct {
-	bool owed;
-	unsigned int uvm_call;		/* the refused uvm's hc.calls index */
-	unsigned int t, x;		/* tags: the update, its INVLPG or 0 */
-	unsigned int step;
-} retry;
-/* Over the whole run, for MC_FUZZ_STATS: uvm by flags, and refused. */
-static u64 st_uvm_none, st_uvm_local, st_uvm_all, st_uvm_refused,
-	   st_uvm_refused_invlpg, st_retry_failed, st_retry_invlpg_failed;
-static int first_err_since;		/* first failed presentation since mark */
+#define NOTAIL		noinline __attribute__((disable_tail_calls))
 
 #define CHECK(c, ...) do {						\
 	if (!(c)) {							\
@@ -111,629 +91,1120 @@ static int first_err_since;		/* first failed presentation since mark */
 	}								\
 } while (0)
 
-static bool is_flush_cmd(unsigned int cmd)
+enum kind { K_NONE, K_UPD, K_FLUSH };
+
+struct mreq {
+	enum kind kind;
+	bool lazy;			/* queued (else issued at once) */
+	bool fault;			/* made in fault context */
+	unsigned int sec;		/* lazy section, 0 outside */
+	unsigned int p;			/* update: the pte */
+	u64 ptr, val;			/* update: as it must reach Xen */
+	unsigned long va;		/* update: the va offered, or 0 */
+	unsigned long start;		/* flush: the address */
+	unsigned int cmd;		/* flush: the mmuext cmd */
+	unsigned long caller;
+	int poison;			/* Xen refuses it with this, or 0 */
+	/* What the double saw. */
+	unsigned int pres, pres_uvm, apps;
+	int last_app;			/* index in hc.reqs, or -1 */
+	bool uvm_taken, rode;		/* went as / rode in an update_va_mapping */
+	int uvm_at;			/* ... at this index */
+};
+
+static struct mreq rq[MAXR];
+static unsigned int nid;		/* ids 1..nid-1 in use */
+static int poison_next[MAXR + 32];	/* by id, for ids yet to come */
+
+static pte_t ptes[NPTE];
+static u64 ref[NPTE];			/* the model's pte values */
+static bool pending[NPTE];		/* a write queued since the last issue */
+static bool pending_normal[NPTE];	/* ... and one of them is not PRESERVE_AD */
+static unsigned int last_p;		/* the pte written last */
+
+static bool g_lazy;
+static unsigned int sec;
+static int sec_err;
+static int backend;			/* 0 generic, 1 xen, 2 xen-nobatch */
+static const char *const backend_names[] = { "generic", "xen", "xen-nobatch" };
+
+/* The lone-update candidate: an update held back, and its INVLPG. */
+static unsigned int cand_u, cand_f;
+/* Expected next, after a refused update_va_mapping. */
+static unsigned int owed[2], nowed;
+/* The uvm a leave or issue must start with (0: none). */
+static unsigned int want_uvm;
+static bool op_started;		/* a presentation was seen in this op */
+
+/* vCPUs other than 0, and the flushes their state leads to. */
+static bool idle_m[NR_CPUS];
+static unsigned int gen_m, seen_m[NR_CPUS];
+static unsigned int nr_online;
+static bool rc_on, rc_one;		/* the section's recheck */
+static unsigned long rc_start;
+static struct { unsigned int cmd; unsigned long addr; bool last; } extra[2];
+static unsigned int nextra, extra_seen;
+
+static unsigned int synced;
+static unsigned int presented_w;	/* ids below all presented (or immediate) */
+static u64 log_base, uvm_base, uvmi_base, uvmr_base;
+static unsigned int nuvm, nuvmi, nuvmr;
+static int op_first_err;		/* first refused presentation of the op */
+static bool op_fault;
+
+/* The callers the policy reports for what the harness does through ops. */
+static unsigned long ret_set_pte, ret_commit[3], ret_flush, probed;
+
+static const int errs[] = { -EINVAL, -EPERM, -ENOMEM, -EIO, -EBUSY, -ERANGE };
+
+/* Per double mode, over the whole run. */
+static struct {
+	unsigned long runs, clobbered, preempted, failed_after_preempt;
+	unsigned long refused, uvm;
+} st[3];
+static enum hc_mode cur_mode;
+static int force_mode = -1;		/* MC_FUZZ_MODE */
+static bool trace;
+
+#define TRACE(...) do { if (trace) fprintf(stderr, __VA_ARGS__); } while (0)
+
+static u64 ma(unsigned int p)
 {
-	return cmd >= MMUEXT_TLB_FLUSH_LOCAL && cmd <= MMUEXT_INVLPG_ALL;
+	return (u64)(uintptr_t)&ptes[p];
 }
 
-/* update_va_mapping carries the val of the request it stands for. */
-static unsigned int tag_of(const struct hc_req *r)
+static unsigned long va_of(unsigned int p)
 {
-	if (r->op == __HYPERVISOR_mmu_update || r->op == UVM)
-		return r->val >> 12;
-	return r->ext.arg1.linear_addr >> 12;
+	return VA_BASE + p * PG;
 }
 
-static int pred_tag(const struct hc_req *r, void *data)
-{
-	unsigned int t = tag_of(r);
+/* ---- calls through pv_mmu_ops, at call sites the probes find ---- */
 
-	(void)data;
-	return t && t <= nq ? fail_err[t] : 0;
+static NOTAIL void call_set_pte_at(unsigned long a, pte_t *ptep, pte_t v)
+{
+	pv_mmu_ops.set_pte_at(a, ptep, v);
 }
 
-/* The batched request next to qs[j] in its batch (dir +1/-1), or -1. */
-static int batch_neighbour(int j, int dir)
+static NOTAIL pte_t call_start(unsigned long a, pte_t *ptep)
 {
-	int k;
-
-	for (k = j + dir; k >= 0 && k < (int)nq && qs[k].now; k += dir)
-		;
-	if (k < 0 || k >= (int)nq || qs[k].epoch != qs[j].epoch)
-		return -1;
-	return k;
+	return pv_mmu_ops.ptep_modify_prot_start(a, ptep);
 }
 
-static bool is_invlpg(unsigned int cmd)
+static NOTAIL void call_commit(unsigned long a, pte_t *ptep, pte_t old,
+			       pte_t v)
 {
-	return cmd == MMUEXT_INVLPG_LOCAL || cmd == MMUEXT_INVLPG_ALL;
+	pv_mmu_ops.ptep_modify_prot_commit(a, ptep, old, v);
+}
+
+static NOTAIL void call_flush(unsigned long s, unsigned long e)
+{
+	pv_mmu_ops.flush_tlb_range(s, e);
+}
+
+static NOTAIL void probe_set(unsigned long a, pte_t *ptep, pte_t v)
+{
+	probed = _RET_IP_;
+}
+
+static NOTAIL void probe_commit(unsigned long a, pte_t *ptep, pte_t o, pte_t v)
+{
+	probed = _RET_IP_;
+}
+
+static NOTAIL void probe_flush(unsigned long s, unsigned long e)
+{
+	probed = _RET_IP_;
 }
 
 /*
- * r, an update_va_mapping, for tag t (an mmu_update): check that it may
- * stand for it, and return the INVLPG it also stands for, or NULL.
+ * _RET_IP_ of the function behind each op, called from our call sites:
+ * put a probe in its place and call it from there once.
  */
-static struct qreq *check_uvm(const struct hc_req *r, unsigned int t)
+static void find_callers(void)
+{
+	struct pv_mmu_ops save;
+	unsigned int b;
+
+	xen_features[XENFEAT_mmu_pt_update_preserve_ad / 32] |=
+		1U << (XENFEAT_mmu_pt_update_preserve_ad % 32);
+	for (b = 0; b < 3; b++) {
+		CHECK(!pv_mmu_select(backend_names[b]), "select %s",
+		      backend_names[b]);
+		save = pv_mmu_ops;
+		/* generic commits by set_pte_at; the others are the leaf */
+		if (b == 0)
+			pv_mmu_ops.set_pte_at = probe_set;
+		else
+			pv_mmu_ops.ptep_modify_prot_commit = probe_commit;
+		probed = 0;
+		call_commit(0, &ptes[0], __pte(0), __pte(0));
+		ret_commit[b] = probed;
+		pv_mmu_ops = save;
+	}
+	save = pv_mmu_ops;
+	pv_mmu_ops.set_pte_at = probe_set;
+	call_set_pte_at(0, &ptes[0], __pte(0));
+	ret_set_pte = probed;
+	pv_mmu_ops.flush_tlb_range = probe_flush;
+	call_flush(0, 0);
+	ret_flush = probed;
+	pv_mmu_ops = save;
+	CHECK(ret_set_pte && ret_flush && ret_commit[0] && ret_commit[1] &&
+	      ret_commit[2], "a probe found no caller");
+}
+
+/* ---- the model's bookkeeping ---- */
+
+static struct mreq *new_req(enum kind kind, bool lazy)
+{
+	struct mreq *q = &rq[nid];
+
+	memset(q, 0, sizeof(*q));
+	q->kind = kind;
+	q->lazy = lazy;
+	q->fault = op_fault;
+	q->sec = g_lazy ? sec : 0;
+	q->poison = poison_next[nid];
+	q->last_app = q->uvm_at = -1;
+	q->caller = 0xca110000UL + nid;
+	nid++;
+	return q;
+}
+
+static unsigned int id_of(const struct mreq *q)
+{
+	return (unsigned int)(q - rq);
+}
+
+/* Was every request queued before id presented (its batch issued)? */
+static bool all_presented(unsigned int id)
+{
+	while (presented_w < id &&
+	       (!rq[presented_w].lazy || rq[presented_w].pres ||
+		rq[presented_w].pres_uvm || rq[presented_w].rode ||
+		rq[presented_w].kind == K_NONE))
+		presented_w++;
+	return presented_w == id;
+}
+
+static int pred_poison(const struct hc_req *r, void *data)
+{
+	unsigned int id;
+
+	if (r->op == __HYPERVISOR_mmuext_op)
+		id = r->ext.arg1.linear_addr & (PG - 1);
+	else
+		id = (unsigned int)(r->val >> 12);
+	return id && id < nid ? rq[id].poison : 0;
+}
+
+static bool others_busy_m(void)
+{
+	unsigned int c;
+
+	for (c = 1; c < nr_online; c++)
+		if (!idle_m[c])
+			return true;
+	return false;
+}
+
+static u64 apply(u64 old, u64 ptr, u64 val)
+{
+	return (ptr & 7) == MMU_PT_UPDATE_PRESERVE_AD ? val | (old & AD) : val;
+}
+
+static void expect_extra(unsigned int cmd, unsigned long addr, bool last)
+{
+	CHECK(nextra < ARRAY_SIZE(extra), "model: too many extra flushes");
+	extra[nextra].cmd = cmd;
+	extra[nextra].addr = addr;
+	extra[nextra].last = last;
+	nextra++;
+}
+
+/* An application of q by request i. */
+static void applied(struct mreq *q, unsigned int i)
+{
+	q->apps++;
+	q->last_app = (int)i;
+}
+
+struct fail { unsigned int op; int err; u64 ptr, val; unsigned long caller; };
+static struct fail fails[64];
+static unsigned int nfails;
+
+static void refused(unsigned int op, int err, u64 ptr, u64 val,
+		    unsigned long caller)
+{
+	if (nfails < ARRAY_SIZE(fails))
+		fails[nfails] = (struct fail){ op, err, ptr, val, caller };
+	nfails++;
+	if (!op_first_err)
+		op_first_err = err;
+}
+
+static void see_uvm(const struct hc_req *r, unsigned int i)
 {
 	const struct hc_call *c = &hc.calls[r->call];
-	unsigned long flags = c->args[2];
-	struct qreq *q = &qs[t - 1], *x;
-	int next;
+	unsigned int id = (unsigned int)(r->val >> 12);
+	struct mreq *u, *f;
+	unsigned long flags;
 
-	CHECK(q->op == __HYPERVISOR_mmu_update, "tag %u: uvm for op %u", t,
-	      q->op);
-	CHECK(!q->now && q->va, "tag %u: uvm for a request queued without va", t);
-	CHECK(r->ptr == q->va && r->val == q->val,
-	      "tag %u: uvm va %#lx val %#lx, queued va %#lx val %#lx", t,
-	      (unsigned long)r->ptr, (unsigned long)r->val, q->va,
-	      (unsigned long)q->val);
+	CHECK(want_uvm && id == want_uvm,
+	      "request %u: update_va_mapping va %#lx val %#lx (id %u), "
+	      "expected %s %u", i, (unsigned long)r->ptr,
+	      (unsigned long)r->val, id, want_uvm ? "the lone update" : "none",
+	      want_uvm);
+	want_uvm = 0;
+	u = &rq[id];
+	f = cand_f ? &rq[cand_f] : NULL;
+	cand_u = cand_f = 0;
 	CHECK(c->parent == HC_NO_PARENT && !r->in_multicall,
-	      "tag %u: uvm inside a multicall", t);
-	CHECK(batch_neighbour(t - 1, -1) < 0,
-	      "tag %u: uvm, but tag %d is in its batch before it", t,
-	      batch_neighbour(t - 1, -1) + 1);
-	next = batch_neighbour(t - 1, 1);
-	if ((flags & UVMF_FLUSHTYPE_MASK) != UVMF_INVLPG) {
-		CHECK(flags == UVMF_NONE, "tag %u: uvm flags %#lx", t, flags);
-		CHECK(next < 0, "tag %u: uvm, but tag %d is in its batch", t,
-		      next + 1);
-		return NULL;
-	}
-	CHECK(next >= 0, "tag %u: uvm flags %#lx, no INVLPG queued", t, flags);
-	x = &qs[next];
-	CHECK(x->op == __HYPERVISOR_mmuext_op && is_invlpg(x->ptr),
-	      "tag %u: uvm flags %#lx, tag %d is op %u cmd %lu", t, flags,
-	      next + 1, x->op, (unsigned long)x->ptr);
-	CHECK(SAME_PAGE(x->val, q->va), "tag %u: uvm va %#lx, INVLPG tag %d of %#lx",
-	      t, q->va, next + 1, (unsigned long)x->val);
-	CHECK((flags & ~UVMF_FLUSHTYPE_MASK) ==
-	      (x->ptr == MMUEXT_INVLPG_ALL ? UVMF_ALL : UVMF_LOCAL),
-	      "tag %u: uvm flags %#lx for cmd %lu", t, flags,
-	      (unsigned long)x->ptr);
-	CHECK(batch_neighbour(next, 1) < 0,
-	      "tag %u: uvm, but tag %d is in its batch", t,
-	      batch_neighbour(next, 1) + 1);
-	return x;
-}
-
-/* Take in one presentation of q, by request i. */
-static void presented(struct qreq *q, unsigned int i, bool applied)
-{
-	q->pres++;
-	if (q->first == NOPOS)
-		q->first = i;
-	if (applied) {
-		if (q->first_applied == NOPOS)
-			q->first_applied = i;
-		q->last_applied = i;
-	}
-}
-
-/*
- * r (request i, tag t) came while a refused uvm's batch is owed: it must
- * be that batch as queued, in the next hypercall -- the update alone in
- * a direct mmu_update, or [mmu_update, INVLPG] as a multicall of the two,
- * one request each.  (That the requests are the ones queued, the checks
- * common to every presentation see to.)
- */
-static void check_retry(const struct hc_req *r, unsigned int i, unsigned int t)
-{
-	const struct hc_call *c = &hc.calls[r->call], *m;
-	unsigned int want = retry.step ? retry.x : retry.t;
-	unsigned int op = retry.step ? __HYPERVISOR_mmuext_op
-				     : __HYPERVISOR_mmu_update;
-
-	CHECK(r->op == op && t == want,
-	      "request %u: op %u tag %u after the refused uvm of tag %u, "
-	      "not op %u tag %u", i, r->op, t, retry.t, op, want);
-	CHECK(c->op == op && c->count == 1 && c->args[3] == DOMID_SELF,
-	      "tag %u: after its refused uvm, op %u of %u requests", t, c->op,
-	      c->count);
-	if (!retry.x) {
-		CHECK(c->parent == HC_NO_PARENT && !r->in_multicall &&
-		      r->call == retry.uvm_call + 1,
-		      "tag %u: refused uvm (call %u), then not a direct "
-		      "mmu_update (call %u, parent %d)", t, retry.uvm_call,
-		      r->call, (int)c->parent);
-		retry.owed = false;
+	      "id %u: update_va_mapping inside a multicall", id);
+	CHECK(r->ptr == u->va && r->val == u->val,
+	      "id %u: update_va_mapping(%#lx, %#lx), queued va %#lx val %#lx",
+	      id, (unsigned long)r->ptr, (unsigned long)r->val, u->va,
+	      (unsigned long)u->val);
+	flags = c->args[2];
+	if (f)
+		CHECK(flags == (UVMF_INVLPG | (f->cmd == MMUEXT_INVLPG_ALL ?
+					       UVMF_ALL : UVMF_LOCAL)),
+		      "id %u: uvm flags %#lx with INVLPG id %u cmd %u", id,
+		      flags, id_of(f), f->cmd);
+	else
+		CHECK(flags == UVMF_NONE, "id %u: uvm flags %#lx, no flush", id,
+		      flags);
+	CHECK(!u->pres_uvm++, "id %u: two update_va_mappings", id);
+	CHECK(r->applied == !u->poison, "double: uvm id %u applied %d poison %d",
+	      id, r->applied, u->poison);
+	if (r->applied) {
+		u->uvm_taken = true;
+		u->uvm_at = (int)i;
+		applied(u, i);
+		nuvm++;
+		if (f) {
+			f->rode = true;
+			f->uvm_at = (int)i;
+			applied(f, i);
+			nuvmi++;
+		}
 		return;
 	}
-	CHECK(c->parent == retry.uvm_call + 1 && r->in_multicall,
-	      "tag %u: refused uvm (call %u), then not a multicall "
-	      "(call %u, parent %d)", t, retry.uvm_call, r->call,
-	      (int)c->parent);
-	m = &hc.calls[c->parent];
-	CHECK(m->op == __HYPERVISOR_multicall && m->count == 2 &&
-	      r->call == c->parent + 1 + retry.step,
-	      "tag %u: after its refused uvm, a multicall of %u entries, "
-	      "this one its call %u", t, m->count, r->call - c->parent);
-	if (++retry.step == 2)
-		retry.owed = false;
+	nuvmr++;
+	owed[0] = id;
+	owed[1] = f ? id_of(f) : 0;
+	nowed = f ? 2 : 1;
 }
 
 /* Take in what the double saw since the last sync. */
 static void sync(void)
 {
-	unsigned int nfail = 0, first_fail = hc.nr_reqs, i;
+	const struct xen_mmu_stats *ms = xen_mmu_stats();
+	unsigned int i, n;
 
 	for (i = synced; i < hc.nr_reqs; i++) {
 		const struct hc_req *r = &hc.reqs[i];
-		unsigned int t = tag_of(r);
-		struct qreq *q, *x = NULL;
-		bool again = retry.owed;
+		bool first = !op_started;
+		struct mreq *q;
+		unsigned int id;
 
-		CHECK(t >= 1 && t <= nq, "request %u: unknown tag %u", i, t);
-		q = &qs[t - 1];
-		if (again)
-			check_retry(r, i, t);
+		op_started = true;
+		TRACE("  hc %u: op %u call %u%s ptr %#lx val %#lx cmd %u addr %#lx %s %d\n",
+		      i, r->op, r->call, r->in_multicall ? " (mc)" : "",
+		      (unsigned long)r->ptr, (unsigned long)r->val, r->ext.cmd,
+		      r->ext.arg1.linear_addr, r->applied ? "ok" : "refused", r->err);
+		if (want_uvm)
+			CHECK(first && r->op == UVM,
+			      "request %u: op %u, but the lone update id %u "
+			      "was to go first as update_va_mapping", i, r->op,
+			      want_uvm);
 		if (r->op == UVM) {
-			x = check_uvm(r, t);
-			q->uvm = true;
-			if (!x)
-				st_uvm_none++;
-			else if (x->ptr == MMUEXT_INVLPG_ALL)
-				st_uvm_all++;
-			else
-				st_uvm_local++;
-			if (!r->applied) {
-				/*
-				 * Nothing changed: no presentation, no failure.
-				 * The batch as queued is owed next.
-				 */
-				nuvm_refused++;
-				st_uvm_refused++;
-				st_uvm_refused_invlpg += !!x;
-				retry.owed = true;
-				retry.uvm_call = r->call;
-				retry.t = t;
-				retry.x = x ? (unsigned int)(x - qs) + 1 : 0;
-				retry.step = 0;
+			see_uvm(r, i);
+			continue;
+		}
+		if (r->op == __HYPERVISOR_mmuext_op) {
+			unsigned long a = r->ext.arg1.linear_addr;
+
+			id = a & (PG - 1);
+			if (!id) {
+				/* Not ours: one of the predicted flushes. */
+				CHECK(extra_seen < nextra,
+				      "request %u: unexpected flush cmd %u addr %#lx",
+				      i, r->ext.cmd, a);
+				CHECK(r->ext.cmd == extra[extra_seen].cmd &&
+				      a == extra[extra_seen].addr,
+				      "request %u: flush cmd %u addr %#lx, expected cmd %u addr %#lx",
+				      i, r->ext.cmd, a, extra[extra_seen].cmd,
+				      extra[extra_seen].addr);
+				CHECK(!extra[extra_seen].last || i + 1 == hc.nr_reqs,
+				      "request %u: the recheck flush is not last", i);
+				CHECK(r->applied, "request %u: extra flush refused", i);
+				extra_seen++;
 				continue;
 			}
-			nuvm++;
-			q->uvm_taken = true;
+			CHECK(id < nid && rq[id].kind == K_FLUSH,
+			      "request %u: flush cmd %u addr %#lx: no such flush",
+			      i, r->ext.cmd, a);
+			q = &rq[id];
+			CHECK(r->ext.cmd == q->cmd && a == q->start,
+			      "id %u: flush cmd %u addr %#lx, made cmd %u addr %#lx",
+			      id, r->ext.cmd, a, q->cmd, q->start);
 		} else {
-			CHECK(r->op == q->op, "tag %u: op %u, queued %u", t,
-			      r->op, q->op);
-		}
-		if (r->op == __HYPERVISOR_mmu_update)
+			CHECK(r->op == __HYPERVISOR_mmu_update,
+			      "request %u: op %u", i, r->op);
+			id = (unsigned int)(r->val >> 12);
+			CHECK(id && id < nid && rq[id].kind == K_UPD,
+			      "request %u: mmu_update ptr %#lx val %#lx: no such update",
+			      i, (unsigned long)r->ptr, (unsigned long)r->val);
+			q = &rq[id];
 			CHECK(r->ptr == q->ptr && r->val == q->val,
-			      "tag %u: request changed", t);
-		else if (r->op == __HYPERVISOR_mmuext_op)
-			CHECK(r->ext.cmd == q->ptr, "tag %u: cmd changed", t);
-		presented(q, i, r->applied);
-		/* The INVLPG rides with the update, applied with it. */
-		if (x) {
-			presented(x, i, r->applied);
-			CHECK(x->pres == 1 || x->flush, "INVLPG issued %u times",
-			      x->pres);
+			      "id %u: mmu_update ptr %#lx val %#lx, made ptr %#lx val %#lx",
+			      id, (unsigned long)r->ptr, (unsigned long)r->val,
+			      (unsigned long)q->ptr, (unsigned long)q->val);
+			CHECK(!q->uvm_taken && !q->pres,
+			      "id %u: presented again (as mmu_update; %u before, uvm %d)",
+			      id, q->pres, q->uvm_taken);
 		}
-		if (!r->applied) {
-			q->failed = true;
-			nfail++;
-			if (first_fail == hc.nr_reqs)
-				first_fail = i;
-			if (!first_err_since)
-				first_err_since = r->err;
-			if (g_lazy && !g_fault && !lazy_err)
-				lazy_err = r->err;
-			if (again && r->op == __HYPERVISOR_mmu_update)
-				st_retry_failed++;
-			else if (again)
-				st_retry_invlpg_failed++;
+		if (nowed) {
+			CHECK(id == owed[0],
+			      "request %u: id %u, but id %u was owed after its refused uvm",
+			      i, id, owed[0]);
+			owed[0] = owed[1];
+			nowed--;
 		}
-		CHECK(q->pres == 1 || q->flush,
-		      "tag %u issued %u times", t, q->pres);
+		q->pres++;
+		CHECK(r->applied == !q->poison,
+		      "double: id %u applied %d poison %d", id, r->applied,
+		      q->poison);
+		if (r->applied) {
+			applied(q, i);
+			continue;
+		}
+		CHECK(r->err == q->poison, "double: id %u err %d poison %d", id,
+		      r->err, q->poison);
+		if (q->kind == K_UPD)
+			refused(__HYPERVISOR_mmu_update, r->err, q->ptr, q->val,
+				q->caller);
+		else
+			refused(__HYPERVISOR_mmuext_op, r->err, q->cmd, q->start,
+				q->caller);
 	}
-	/* A flush is over, or a callback runs: nothing may be owed. */
-	CHECK(!retry.owed, "tag %u: its uvm refused, then not issued as queued",
-	      retry.t);
-	CHECK(mc->flush_uvm == nuvm, "flush_uvm %lu, %lu uvms taken",
-	      (unsigned long)mc->flush_uvm, (unsigned long)nuvm);
-	CHECK(mc->uvm_refused == nuvm_refused, "uvm_refused %lu, %lu refused",
-	      (unsigned long)mc->uvm_refused, (unsigned long)nuvm_refused);
-	CHECK(mc->nr_log - nlog == nfail, "%u failures logged, %u failed",
-	      mc->nr_log - nlog, nfail);
-	CHECK(mc->failures == mc->nr_log, "failures %lu, logged %u",
-	      (unsigned long)mc->failures, mc->nr_log);
-	/*
-	 * Each new log entry is a distinct new failed presentation (the log
-	 * is in entry order, not always in the order Xen saw them).  The
-	 * ring keeps the last MC_FAILURE_LOG: compare when none was lost.
-	 */
-	if (nfail && nfail <= MC_FAILURE_LOG) {
-		bool used[MC_FAILURE_LOG] = { 0 };
+	synced = hc.nr_reqs;
+
+	/* The failures logged are the refusals seen, and only they. */
+	n = (unsigned int)(ms->failures - log_base);
+	CHECK(n == nfails, "%u failures logged, %u refused", n, nfails);
+	if (n <= MMU_FAILURE_LOG && n <= ARRAY_SIZE(fails)) {
+		bool used[MMU_FAILURE_LOG] = { 0 };
 		unsigned int l, k;
 
-		for (l = nlog; l < mc->nr_log; l++) {
-			const struct mc_failure *f = &mc->log[l % MC_FAILURE_LOG];
+		for (l = 0; l < n; l++) {
+			const struct mmu_failure *f = xen_mmu_failure(l);
 			bool found = false;
 
-			for (i = first_fail, k = 0; i < hc.nr_reqs && !found; i++) {
-				const struct hc_req *r = &hc.reqs[i];
-				const struct qreq *q;
-
-				/* A refused uvm is no failure. */
-				if (r->applied || r->op == UVM)
-					continue;
-				q = &qs[tag_of(r) - 1];
-				if (!used[k] && f->op == r->op &&
-				    f->err == r->err && f->ptr == q->ptr &&
-				    f->val == q->val && f->caller == q->caller)
+			CHECK(f, "failure %u missing", l);
+			for (k = 0; k < n && !found; k++)
+				if (!used[k] && f->op == fails[k].op &&
+				    f->err == fails[k].err &&
+				    f->ptr == fails[k].ptr &&
+				    f->val == fails[k].val &&
+				    f->caller == fails[k].caller)
 					found = used[k] = true;
-				k++;
-			}
-			CHECK(found, "log %u: op %u err %d ptr %#lx val %#lx "
-			      "caller %#lx: no such failure", l, f->op, f->err,
+			CHECK(found, "logged: op %u err %d ptr %#lx val %#lx caller %#lx: "
+			      "no such refusal", f->op, f->err,
 			      (unsigned long)f->ptr, (unsigned long)f->val,
 			      f->caller);
 		}
 	}
-	nlog = mc->nr_log;
-	synced = hc.nr_reqs;
+	log_base = ms->failures;
+	st[cur_mode].refused += nfails;
+	nfails = 0;
+	CHECK(ms->uvm - uvm_base == nuvm && ms->uvm_invlpg - uvmi_base == nuvmi &&
+	      ms->uvm_refused - uvmr_base == nuvmr,
+	      "uvm stats %lu/%lu/%lu, seen %u/%u/%u",
+	      (unsigned long)(ms->uvm - uvm_base),
+	      (unsigned long)(ms->uvm_invlpg - uvmi_base),
+	      (unsigned long)(ms->uvm_refused - uvmr_base), nuvm, nuvmi, nuvmr);
+	CHECK(!hc.wild_counts && !hc.odd_calls && !hc.uvm_unmapped,
+	      "double: wild counts %u, odd calls %u, uvm to unmapped va %u",
+	      hc.wild_counts, hc.odd_calls, hc.uvm_unmapped);
 }
 
-static struct qreq *new_req(unsigned int op, bool now)
+/* Compare the ptes the model knows settled (all of them: all) with Xen's. */
+static void check_mem(bool all)
 {
-	struct qreq *q = &qs[nq++];
+	unsigned int p;
 
-	memset(q, 0, sizeof(*q));
-	q->op = op;
-	q->now = now;
-	q->first = q->first_applied = q->last_applied = NOPOS;
-	q->caller = 0xca110000UL + nq;
-	q->epoch = EPOCH_PENDING;
-	return q;
+	for (p = 0; p < NPTE; p++) {
+		if (pending[p] && !all)
+			continue;
+		CHECK(hc_mem_read(ma(p)) == ref[p],
+		      "pte %u (ma %#lx): Xen has %#lx, the last write made %#lx",
+		      p, (unsigned long)ma(p), (unsigned long)hc_mem_read(ma(p)),
+		      (unsigned long)ref[p]);
+	}
 }
 
 /*
- * Queue an mmu_update.  how & 3: through the per-pte path (in a lazy
- * section; elsewhere it would refuse) with va 0 (0), with a va in the
- * page an mmuext_op queued next would name (1), with a va in another page
- * (2); or through xen_mc_queue_mmu_update, which takes no va (3).  The
- * bits above pick the offset in the page, or the page bit that differs.
+ * Around every call into the policy: start an operation (fault: in
+ * fault context), end it (every presentation seen and checked).
  */
-static void queue_mmu(unsigned int how)
+static void op_begin(bool fault)
 {
-	struct qreq *q = new_req(__HYPERVISOR_mmu_update, false);
-	unsigned long next_page = (unsigned long)(nq + 1) << 12;
-	unsigned int extra = how >> 2;
-
-	q->ptr = (u64)nq << 3 | (nq & 1 ? MMU_PT_UPDATE_PRESERVE_AD : 0);
-	q->val = (u64)nq << 12 | 1;
-	if ((how & 3) != 3 && mc->lazy && !in_fault_context()) {
-		if ((how & 3) == 1)
-			q->va = next_page | ((extra * 0x3f8UL) & 0xfff);
-		else if ((how & 3) == 2)
-			q->va = next_page ^ (1UL << (12 + extra % 36));
-		CHECK(xen_mc_queue_pte_update(q->ptr, q->val, q->va, q->caller),
-		      "queue_pte_update refused in a lazy section");
-	} else {
-		xen_mc_queue_mmu_update(q->ptr, q->val, q->caller);
-	}
-	q->epoch = mc->flushes;
-}
-
-/* off: where in its page an INVLPG's address is (its page is its tag). */
-static void queue_ext(unsigned int cmd, unsigned int off)
-{
-	struct qreq *q = new_req(__HYPERVISOR_mmuext_op, false);
-	struct mmuext_op op = { .cmd = cmd };
-
-	op.arg1.linear_addr = (unsigned long)nq << 12 | (off & 0xfff);
-	q->flush = is_flush_cmd(cmd);
-	q->ptr = cmd;
-	q->val = op.arg1.mfn;
-	xen_mc_queue_mmuext(&op, q->caller);
-	q->epoch = mc->flushes;
-}
-
-static void now_mmu(bool fault)
-{
-	struct qreq *q = new_req(__HYPERVISOR_mmu_update, true);
-	unsigned int entries = mc->nr_entries, used = mc->args_used;
-	unsigned long lone_va = mc->lone_va;
-	static u8 args[CONFIG_MC_ARGS_BYTES];
-	int rc;
-
-	memcpy(args, mc->args, used);
-	q->ptr = (u64)nq << 3;
-	q->val = (u64)nq << 12 | 1;
-	q->epoch = ~0ULL;
+	op_started = false;
+	op_first_err = 0;
+	nextra = extra_seen = 0;
+	op_fault = fault;
 	host_cpu.fault_depth = fault;
-	g_fault = fault;
-	first_err_since = 0;
-	/* As mmu.c does: the per-pte path refuses in fault context. */
-	if (fault)
-		CHECK(!xen_mc_queue_pte_update(q->ptr, q->val,
-					       (unsigned long)nq << 12,
-					       q->caller),
-		      "queue_pte_update deferred in fault context");
-	rc = xen_mmu_update_now(q->ptr, q->val, q->caller);
+}
+
+static void op_end(void)
+{
 	sync();
-	g_fault = false;
 	host_cpu.fault_depth = 0;
-	CHECK(q->pres == 1, "immediate update issued %u times", q->pres);
-	CHECK(rc == first_err_since, "now: %d, expected %d", rc, first_err_since);
-	CHECK(mc->nr_entries == entries && mc->args_used == used &&
-	      mc->lone_va == lone_va && !memcmp(args, mc->args, used),
-	      "immediate update touched the batch");
+	CHECK(!want_uvm, "the lone update id %u never went as update_va_mapping",
+	      want_uvm);
+	CHECK(!nowed, "id %u owed after its refused uvm, never presented",
+	      owed[0]);
+	CHECK(extra_seen == nextra, "%u of %u predicted flushes seen",
+	      extra_seen, nextra);
+	if (g_lazy && !op_fault && !sec_err)
+		sec_err = op_first_err;
+	check_mem(false);
+	op_fault = false;
+}
+
+/* A snapshot of this vCPU's batch, to show an operation left it alone. */
+static struct mc_buffer snap;
+
+static void take_snap(void)
+{
+	const struct mc_buffer *b = &xen_mc_buffers[0];
+
+	snap.nr_calls = b->nr_calls;
+	snap.args_used = b->args_used;
+	memcpy(snap.args, b->args, b->args_used);
+}
+
+static void check_snap(const char *what)
+{
+	const struct mc_buffer *b = &xen_mc_buffers[0];
+
+	CHECK(b->nr_calls == snap.nr_calls && b->args_used == snap.args_used &&
+	      !memcmp(b->args, snap.args, b->args_used),
+	      "%s touched the batch", what);
+}
+
+/* A pte with no write queued since the last issue, near p; or -1. */
+static int settled_pte(unsigned int p)
+{
+	unsigned int k;
+
+	for (k = 0; k < NPTE; k++)
+		if (!pending[(p + k) % NPTE])
+			return (int)((p + k) % NPTE);
+	return -1;
 }
 
 /*
- * Watermarks: tags below issued_w issued, callbacks below cb_w ran.  (A
- * refused update_va_mapping issued nothing.)
+ * A write of q (ptr, val, va, caller set) is being made: queued if
+ * lazy, else at once.  The lone-update bookkeeping, as the policy holds
+ * back updates (see mmu.c).
  */
-static unsigned int issued_w, cb_w;
-
-static unsigned int issued_below(void)
+static void model_write(struct mreq *q)
 {
-	unsigned int w = issued_w;
-
-	while (w < nq && qs[w].pres)
-		w++;
-	return issued_w = w;
+	last_p = q->p;
+	if (q->lazy) {
+		pending[q->p] = true;
+		if ((q->ptr & 7) != MMU_PT_UPDATE_PRESERVE_AD)
+			pending_normal[q->p] = true;
+		if (cand_u)
+			cand_u = cand_f = 0;
+		else if (q->va && all_presented(id_of(q)))
+			cand_u = id_of(q);
+	}
+	if (!q->poison)
+		ref[q->p] = apply(ref[q->p], q->ptr, q->val);
 }
 
-static void cb_fn(void *data)
+static bool lazy_now(void)
 {
-	unsigned int k = (unsigned int)(uintptr_t)data;
-
-	cbs[k].runs++;
-	CHECK(cbs[k].runs == 1, "callback %u ran %d times", k, cbs[k].runs);
-	sync();
-	CHECK(issued_below() >= cbs[k].seq,
-	      "callback %u ran before tag %u was issued", k, issued_below() + 1);
+	return g_lazy && !op_fault;
 }
 
-static void all_issued(void)
+/* ---- the operations ---- */
+
+/* how: 1 PRESERVE_AD, 2 offer a va, 4 fault context, 8 val carries A|D */
+static void op_update(unsigned int p, unsigned int how, unsigned int bits)
 {
-	CHECK(issued_below() == nq, "tag %u never issued", issued_below() + 1);
-	for (; cb_w < ncb; cb_w++)
-		CHECK(cbs[cb_w].runs == 1, "callback %u ran %d times", cb_w,
-		      cbs[cb_w].runs);
+	bool fault = how & 4;
+	struct mreq *q;
+	int sp;
+
+	op_begin(fault);
+	if (!lazy_now()) {
+		sp = settled_pte(p);
+		if (sp < 0)
+			goto out;
+		p = (unsigned int)sp;
+	}
+	q = new_req(K_UPD, lazy_now());
+	q->p = p;
+	q->ptr = ma(p) | (how & 1 ? MMU_PT_UPDATE_PRESERVE_AD : MMU_NORMAL_PT_UPDATE);
+	q->val = (u64)id_of(q) << 12 | _PAGE_PRESENT | (bits & 2) |
+		 (how & 8 ? AD : (bits << 3) & AD);
+	/* The contract: a va only where the pte ends up the same. */
+	if ((how & 2) && (!(how & 1) ||
+			  ((q->val & AD) == AD && (ref[p] & AD) == AD)))
+		q->va = va_of(p);
+	if (fault)
+		take_snap();
+	model_write(q);
+	xen_queue_pte_update(q->ptr, q->val, q->va, q->caller);
+	if (fault)
+		check_snap("an update from fault context");
+out:
+	op_end();
 }
 
-static void do_flush(void)
+static void op_set_pte_at(unsigned int p, unsigned int bits, bool fault)
+{
+	struct mreq *q;
+	int sp;
+
+	op_begin(fault);
+	if (!lazy_now()) {
+		sp = settled_pte(p);
+		if (sp < 0)
+			goto out;
+		p = (unsigned int)sp;
+	}
+	q = new_req(K_UPD, lazy_now());
+	q->p = p;
+	q->ptr = ma(p) | MMU_NORMAL_PT_UPDATE;
+	q->val = (u64)id_of(q) << 12 | _PAGE_PRESENT | (bits & 2) |
+		 ((bits << 3) & AD);
+	q->va = va_of(p);
+	q->caller = ret_set_pte;
+	model_write(q);
+	call_set_pte_at(q->va, &ptes[p], __pte(q->val));
+out:
+	op_end();
+}
+
+/* A protection change of a settled pte, mprotect-like: pfn and A/D kept. */
+static void op_txn(unsigned int p, unsigned int bits, bool fault)
+{
+	struct mreq *q;
+	u64 before, newv;
+	unsigned int n;
+	pte_t old;
+	int sp;
+
+	op_begin(fault);
+	sp = settled_pte(p);
+	if (sp < 0)
+		goto out;
+	p = (unsigned int)sp;
+	before = hc_mem_read(ma(p));
+	ptes[p] = __pte(before);
+	n = hc.nr_reqs;
+	old = call_start(va_of(p), &ptes[p]);
+	CHECK(hc.nr_reqs == n, "start reached Xen (%u requests)", hc.nr_reqs - n);
+	CHECK(pte_val(old) == before, "start: %#lx, the pte holds %#lx",
+	      (unsigned long)pte_val(old), (unsigned long)before);
+	if (backend == 0) {
+		/* The clear is a trapped write Xen emulates: done, at once. */
+		CHECK(!pte_val(ptes[p]), "generic start left %#lx",
+		      (unsigned long)pte_val(ptes[p]));
+		hc_mem_seed(ma(p), 0);
+		ref[p] = 0;
+	}
+	q = new_req(K_UPD, backend != 2 && lazy_now());
+	q->p = p;
+	newv = (u64)id_of(q) << 12 | _PAGE_PRESENT | (bits & 2) |
+	       (pte_val(old) & AD);
+	q->caller = ret_commit[backend];
+	if (backend == 0) {
+		q->ptr = ma(p) | MMU_NORMAL_PT_UPDATE;
+		q->val = newv;
+		q->va = va_of(p);
+	} else {
+		bool ad = (pte_val(old) & AD) == AD;
+
+		q->ptr = ma(p) | MMU_PT_UPDATE_PRESERVE_AD;
+		q->val = backend == 1 && ad ? newv | AD : newv;
+		q->va = backend == 1 && ad ? va_of(p) : 0;
+	}
+	model_write(q);
+	call_commit(va_of(p), &ptes[p], old, __pte(newv));
+out:
+	op_end();
+}
+
+static void op_flush(unsigned int p, unsigned long len, bool fault)
+{
+	bool one = len <= PG, all, recheck;
+	struct mreq *q;
+
+	op_begin(fault);
+	q = new_req(K_FLUSH, lazy_now());
+	q->start = va_of(p) + id_of(q);
+	all = nr_online > 1 && others_busy_m();
+	recheck = nr_online > 1 && !all;
+	if (all)
+		q->cmd = one ? MMUEXT_INVLPG_ALL : MMUEXT_TLB_FLUSH_ALL;
+	else
+		q->cmd = one ? MMUEXT_INVLPG_LOCAL : MMUEXT_TLB_FLUSH_LOCAL;
+	q->caller = ret_flush;
+	if (q->lazy) {
+		struct mreq *u = cand_u ? &rq[cand_u] : NULL;
+
+		if (u && !cand_f && one && !((q->start ^ u->va) & ~(PG - 1)))
+			cand_f = id_of(q);
+		else
+			cand_u = cand_f = 0;
+		if (recheck) {
+			if (rc_on)
+				one = one && rc_one && !((q->start ^ rc_start) & ~(PG - 1));
+			else
+				rc_start = q->start;
+			rc_on = true;
+			rc_one = one;
+		}
+	} else if (recheck) {
+		gen_m++;	/* and the others are as idle as a moment ago */
+	}
+	if (fault)
+		take_snap();
+	call_flush(q->start, q->start + len);
+	if (fault)
+		check_snap("a flush from fault context");
+	op_end();
+}
+
+static void issued_all(void)
+{
+	memset(pending, 0, sizeof(pending));
+	memset(pending_normal, 0, sizeof(pending_normal));
+	check_mem(true);
+}
+
+static void op_issue(void)
 {
 	int rc;
 
-	first_err_since = 0;
-	rc = xen_mc_flush();
-	sync();
-	CHECK(rc == first_err_since, "flush returned %d, expected %d", rc,
-	      first_err_since);
-	all_issued();
+	op_begin(false);
+	want_uvm = cand_u;
+	rc = xen_mmu_issue();
+	op_end();
+	CHECK(rc == (g_lazy ? sec_err : 0), "xen_mmu_issue: %d, expected %d",
+	      rc, g_lazy ? sec_err : 0);
+	issued_all();
 }
 
-static void do_leave(void)
+static void op_enter(void)
 {
-	int rc;
-
-	rc = xen_mc_lazy_leave();
-	sync();
-	CHECK(rc == lazy_err, "leave returned %d, expected %d", rc, lazy_err);
-	g_lazy = false;
-	lazy_err = 0;
-	all_issued();
-}
-
-static void do_enter(void)
-{
-	if (mc->nr_entries)
-		do_flush();
-	xen_mc_lazy_enter();
+	op_begin(false);
+	pv_mmu_ops.enter_lazy_mmu();
 	g_lazy = true;
-	lazy_err = 0;
+	sec++;
+	sec_err = 0;
+	op_end();
 }
 
-/* Order and TLB checks over one batch: qs[ix[0..n)], in queue order. */
-static void check_batch(const unsigned int *ix, unsigned int n)
+static void op_leave(void)
 {
-	unsigned int a, b, run_a, run_b;
-	bool fail_before, any_failed = false;
+	int rc;
 
-	for (a = 0; a < n; a++)
-		any_failed |= qs[ix[a]].failed;
-	for (a = 0; a < n; a++) {
-		const struct qreq *qa = &qs[ix[a]];
+	op_begin(false);
+	want_uvm = cand_u;
+	if (rc_on) {
+		gen_m++;
+		if (others_busy_m())
+			expect_extra(rc_one ? MMUEXT_INVLPG_ALL : MMUEXT_TLB_FLUSH_ALL,
+				     rc_start & ~(PG - 1), true);
+		rc_on = false;
+	}
+	rc = pv_mmu_ops.leave_lazy_mmu();
+	op_end();
+	CHECK(rc == sec_err, "leave: %d, the section's first error %d", rc,
+	      sec_err);
+	g_lazy = false;
+	sec_err = 0;
+	issued_all();
+}
 
-		/* A failure before a in a's entry (its run of one op)? */
-		fail_before = false;
-		for (b = a; b > 0 && qs[ix[b - 1]].op == qa->op; b--)
-			fail_before |= qs[ix[b - 1]].failed;
-		run_a = 0;
-		for (b = 1; b <= a; b++)
-			run_a += qs[ix[b]].op != qs[ix[b - 1]].op;
-		run_b = run_a;
-		for (b = a + 1; b < n; b++) {
-			const struct qreq *qb = &qs[ix[b]];
+static void op_now(unsigned int p, unsigned int bits, bool fault)
+{
+	struct mreq *q;
+	int sp, rc;
 
-			run_b += qb->op != qs[ix[b - 1]].op;
-			if (qa->first > qb->first)
-				CHECK(fail_before && run_b > run_a,
-				      "tag %u issued before tag %u", ix[b] + 1,
-				      ix[a] + 1);
-			/*
-			 * (a flush that failed is reported instead; the same
-			 * request is an update_va_mapping Xen took, doing both)
-			 */
-			if (qb->flush && !qb->failed &&
-			    qa->op == __HYPERVISOR_mmu_update &&
-			    qa->first_applied != NOPOS &&
-			    qb->last_applied != NOPOS)
-				CHECK(qa->first_applied < qb->last_applied ||
-				      (qa->first_applied == qb->last_applied &&
-				       qa->uvm_taken),
-				      "update tag %u applied after flush tag %u",
-				      ix[a] + 1, ix[b] + 1);
+	op_begin(fault);
+	sp = settled_pte(p);
+	if (sp < 0)
+		goto out;
+	p = (unsigned int)sp;
+	q = new_req(K_UPD, false);
+	q->p = p;
+	q->ptr = ma(p) | (bits & 1 ? MMU_PT_UPDATE_PRESERVE_AD : MMU_NORMAL_PT_UPDATE);
+	q->val = (u64)id_of(q) << 12 | _PAGE_PRESENT | ((bits << 4) & AD);
+	model_write(q);
+	take_snap();
+	rc = xen_mmu_update_now(q->ptr, q->val, q->caller);
+	check_snap("an immediate update");
+	CHECK(rc == q->poison, "xen_mmu_update_now: %d, expected %d", rc,
+	      q->poison);
+out:
+	op_end();
+}
+
+/*
+ * The hardware sets Accessed/Dirty, at once, in a pte whose queued
+ * writes (if any) are all PRESERVE_AD: whichever of them Xen applied
+ * already, the bits stay to the end, so the last write made is still
+ * known (with a NORMAL write queued it would depend on when the batch
+ * went).  This is what PRESERVE_AD is for, and why a lone update may go
+ * as update_va_mapping only if the pte had both bits already.
+ */
+static void op_hw_ad(unsigned int p, unsigned int bits)
+{
+	u64 ab = (bits & 1 ? _PAGE_ACCESSED : 0) | (bits & 2 ? _PAGE_DIRTY : 0);
+	unsigned int k;
+
+	if (!ab)
+		return;
+	for (k = 0; k < NPTE && pending_normal[(p + k) % NPTE]; k++)
+		;
+	if (k == NPTE)
+		return;
+	p = (p + k) % NPTE;
+	hc_mem_seed(ma(p), hc_mem_read(ma(p)) | ab);
+	ref[p] |= ab;
+	TRACE("  hw sets %#lx in pte %u%s\n", (unsigned long)ab, p,
+	      pending[p] ? " (PRESERVE_AD writes queued)" : "");
+}
+
+static void op_cpu(unsigned int a)
+{
+	unsigned int k = 1 + (a & 3) % 3;
+
+	op_begin(false);
+	switch ((a >> 2) & 3) {
+	case 0:
+		host_cpu.cpu = k;
+		tlb_idle_enter();
+		idle_m[k] = true;
+		break;
+	case 1:
+		if (gen_m != seen_m[k])
+			expect_extra(MMUEXT_TLB_FLUSH_LOCAL, 0, false);
+		seen_m[k] = gen_m;
+		host_cpu.cpu = k;
+		tlb_idle_exit();
+		idle_m[k] = false;
+		break;
+	default:
+		nr_online = nr_cpus_online = 1 + ((a >> 4) & 3);
+		break;
+	}
+	host_cpu.cpu = 0;
+	op_end();
+}
+
+static void op_select(unsigned int b)
+{
+	if (g_lazy)
+		return;
+	backend = (int)(b % 3);
+	CHECK(!pv_mmu_select(backend_names[backend]), "select %s",
+	      backend_names[backend]);
+}
+
+/*
+ * Checks over the whole run, once everything was issued: exactly once,
+ * and every flush after the updates made before it.
+ */
+static void check_run(void)
+{
+	int max_all = -1, max_prev = -1, max_imm = -1;
+	unsigned int id, cur = 0;
+
+	for (id = 1; id < nid; id++) {
+		const struct mreq *q = &rq[id];
+
+		if (q->kind == K_NONE)
+			continue;
+		if (q->sec != cur) {
+			cur = q->sec;
+			max_prev = max_all;
+			max_imm = -1;
 		}
-		CHECK(qa->pres == 1 || any_failed,
-		      "flush tag %u issued again without a failure", ix[a] + 1);
-		CHECK(!qa->uvm || a == 0, "tag %u: uvm not first", ix[a] + 1);
-	}
-	/*
-	 * A lone update given a va, alone or followed by an INVLPG of its
-	 * page, goes as an update_va_mapping (which check_uvm vetted), taken
-	 * or not.
-	 */
-	if (n >= 1 && n <= 2) {
-		const struct qreq *u = &qs[ix[0]], *x = &qs[ix[n - 1]];
-		bool lone = u->op == __HYPERVISOR_mmu_update && u->va &&
-			    (n == 1 || (x->op == __HYPERVISOR_mmuext_op &&
-					is_invlpg(x->ptr) &&
-					SAME_PAGE(x->val, u->va)));
-
-		CHECK(u->uvm == lone, "tag %u: lone %d, went as uvm %d",
-		      ix[0] + 1, lone, u->uvm);
-	}
-}
-
-/* Batches (immediate updates aside) reach the double one after another. */
-static void check_batches(void)
-{
-	static unsigned int ix[MAXQ];
-	unsigned int i = 0, n;
-	int prev_max = -1;
-
-	while (i < nq) {
-		int lo_min = hc.nr_reqs, hi_max = -1;
-		u64 epoch;
-
-		for (; i < nq && qs[i].now; i++)
-			;
-		if (i == nq)
-			break;
-		epoch = qs[i].epoch;
-		for (n = 0; i < nq && (qs[i].now || qs[i].epoch == epoch); i++) {
-			if (qs[i].now)
-				continue;
-			ix[n++] = i;
-			lo_min = qs[i].first < lo_min ? qs[i].first : lo_min;
-			hi_max = qs[i].first > hi_max ? qs[i].first : hi_max;
+		if (q->kind == K_UPD) {
+			CHECK(q->pres + q->uvm_taken == 1,
+			      "update id %u presented %u times (uvm taken %d)", id,
+			      q->pres, q->uvm_taken);
+			CHECK(q->apps == !q->poison, "update id %u applied %u times",
+			      id, q->apps);
+			if (q->last_app > max_all)
+				max_all = q->last_app;
+			if (!q->lazy && q->last_app > max_imm)
+				max_imm = q->last_app;
+			continue;
 		}
-		CHECK(lo_min > prev_max, "batch at tag %u issued before the last",
-		      ix[0] + 1);
-		prev_max = hi_max;
-		check_batch(ix, n);
+		CHECK(q->pres || q->rode, "flush id %u never presented", id);
+		CHECK(q->poison ? q->apps == q->rode : q->apps >= 1,
+		      "flush id %u (poison %d) applied %u times", id, q->poison,
+		      q->apps);
+		if (!q->apps)
+			continue;
+		if (q->fault && q->sec) {
+			int bound = max_prev > max_imm ? max_prev : max_imm;
+
+			CHECK(q->last_app > bound,
+			      "flush id %u from fault context applied at %d, "
+			      "before an issued update at %d", id, q->last_app,
+			      bound);
+			continue;
+		}
+		CHECK(q->last_app > max_all ||
+		      (q->rode && q->last_app == max_all),
+		      "flush id %u last applied at %d, an update made before it at %d",
+		      id, q->last_app, max_all);
 	}
 }
 
-static const int errs[] = { -EINVAL, -EPERM, -ENOMEM, -EIO, -EFAULT, -EBUSY };
-static const unsigned int cmds[] = {
-	MMUEXT_TLB_FLUSH_LOCAL, MMUEXT_INVLPG_LOCAL, MMUEXT_TLB_FLUSH_ALL,
-	MMUEXT_INVLPG_ALL, MMUEXT_PIN_L1_TABLE, MMUEXT_UNPIN_TABLE,
-};
-
-static void reset(void)
+static void reset(const uint8_t b)
 {
-	unsigned int cpu;
+	const struct xen_mmu_stats *ms;
+	unsigned int c, p;
 
-	hc_reset();
-	for (cpu = 0; cpu < NR_CPUS; cpu++) {
-		host_cpu.cpu = cpu;
-		memset(xen_mc_batch(), 0, sizeof(struct mc_batch));
+	/* Every other vCPU idle and up to date; then a fresh double. */
+	nr_cpus_online = NR_CPUS;
+	for (c = 1; c < NR_CPUS; c++) {
+		host_cpu.cpu = c;
+		tlb_idle_exit();
+		tlb_idle_enter();
+		idle_m[c] = true;
+		seen_m[c] = 0;
 	}
 	host_cpu.cpu = 0;
 	host_cpu.fault_depth = 0;
-	mc = xen_mc_batch();
-	memset(fail_err, 0, (nq + 64) * sizeof(fail_err[0]));
-	nq = ncb = synced = nlog = issued_w = cb_w = 0;
-	nuvm = nuvm_refused = 0;
-	memset(&retry, 0, sizeof(retry));
-	g_lazy = g_fault = false;
-	lazy_err = 0;
-	hc_fail_if(pred_tag, NULL);
+	nr_cpus_online = nr_online = 1;
+	gen_m = 0;
+	hc_reset();
+	cur_mode = force_mode >= 0 ? (enum hc_mode)force_mode : b % 3;
+	hc_set_mode(cur_mode);
+	if (cur_mode == HC_PREEMPT)
+		hc_preempt_every(1 + ((b >> 2) & 3), 1 + ((b >> 4) & 3));
+	hc_fail_if(pred_poison, NULL);
+	memset(poison_next, 0, sizeof(poison_next));
+	memset(&rq[0], 0, sizeof(rq[0]));
+	nid = 1;
+	for (p = 0; p < NPTE; p++) {
+		ref[p] = (u64)p << 40 | _PAGE_PRESENT | (b & 0x40 ? AD : 0);
+		ptes[p] = __pte(ref[p]);
+		hc_mem_seed(ma(p), ref[p]);
+		hc_va_register(va_of(p), ma(p));
+		pending[p] = false;
+		pending_normal[p] = false;
+	}
+	last_p = 0;
+	g_lazy = false;
+	sec = 0;
+	sec_err = 0;
+	cand_u = cand_f = want_uvm = 0;
+	nowed = 0;
+	rc_on = false;
+	synced = 0;
+	presented_w = 1;
+	nuvm = nuvmi = nuvmr = 0;
+	nfails = 0;
+	ms = xen_mmu_stats();
+	log_base = ms->failures;
+	uvm_base = ms->uvm;
+	uvmi_base = ms->uvm_invlpg;
+	uvmr_base = ms->uvm_refused;
+	backend = 1;
+	CHECK(!pv_mmu_select("xen"), "select xen");
 }
 
 static void print_stats(void)
 {
-	fprintf(stderr, "mc-fuzz: uvm UVMF_NONE %lu, INVLPG|LOCAL %lu, "
-		"INVLPG|ALL %lu, refused %lu (with INVLPG %lu); issued as "
-		"queued, the update failed %lu, the INVLPG %lu\n",
-		(unsigned long)st_uvm_none, (unsigned long)st_uvm_local,
-		(unsigned long)st_uvm_all, (unsigned long)st_uvm_refused,
-		(unsigned long)st_uvm_refused_invlpg,
-		(unsigned long)st_retry_failed,
-		(unsigned long)st_retry_invlpg_failed);
+	printf("mc-fuzz: mode=intact runs=%lu refused=%lu uvm=%lu\n",
+	       st[HC_INTACT].runs, st[HC_INTACT].refused, st[HC_INTACT].uvm);
+	printf("mc-fuzz: mode=clobber runs=%lu clobbered=%lu refused=%lu\n",
+	       st[HC_CLOBBER].runs, st[HC_CLOBBER].clobbered,
+	       st[HC_CLOBBER].refused);
+	printf("mc-fuzz: mode=preempt runs=%lu preempted=%lu failed_after_preempt=%lu refused=%lu\n",
+	       st[HC_PREEMPT].runs, st[HC_PREEMPT].preempted,
+	       st[HC_PREEMPT].failed_after_preempt, st[HC_PREEMPT].refused);
+	fflush(stdout);
 }
 
+/*
+ * Inputs run once at every start, before any fuzzing: the scenarios the
+ * model is there for, so that a smoke run always tries them.  Byte 0:
+ * mode (0 intact, 1 clobber, 2 preempt) and preemption rule; then
+ * (op, arg) pairs, see LLVMFuzzerTestOneInput().
+ */
+static const struct {
+	const char *what;
+	const char *hex;
+} seeds[] = {
+	{ "refused first update, a later one to the same pte after a flush",
+	  "01" "0f00" "1900" "0000" "0000" "1500" "0000" },
+	{ "the same in preempt mode, every sub-call cut after one request",
+	  "02" "0f00" "1901" "0000" "0000" "0000" "1500" "0000" },
+	{ "refused update, its entry's tail, a flush after it",
+	  "00" "0f00" "0900" "0000" "0001" "0400" "1500" },
+	{ "the tail's second request refused too",
+	  "01" "0f00" "0900" "0911" "0000" "0001" "0002" "0003" },
+	{ "lone update refused, with its INVLPG",
+	  "00" "0700" "0900" "0200" "0400" },
+	{ "lone update taken, with its INVLPG",
+	  "00" "0700" "0200" "4400" },
+	{ "PRESERVE_AD commit of a pte without A/D, hardware sets both",
+	  "00" "0700" "0300" "0a30" },
+	{ "update from fault context beside a queued one",
+	  "00" "0700" "0000" "4001" },
+	{ "two vCPUs, the other wakes: recheck at leave",
+	  "00" "0b18" "0700" "0000" "0400" "0b04" },
+};
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void hex_input(const char *hex, uint8_t *buf, size_t *len)
+{
+	size_t n = 0;
+
+	for (; hex[0] && hex[1]; hex += 2) {
+		unsigned int byte;
+
+		if (sscanf(hex, "%2x", &byte) != 1)
+			abort();
+		buf[n++] = (uint8_t)byte;
+	}
+	*len = n;
+}
+
+/*
+ * MC_FUZZ_MODE=intact|clobber|preempt runs every input in that mode
+ * (to show what one mode catches); MC_FUZZ_TRACE=1 traces operations
+ * and what reached the double.
+ */
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	const char *m = getenv("MC_FUZZ_MODE");
+	unsigned int k;
+
 	(void)argc;
 	(void)argv;
-	if (getenv("MC_FUZZ_STATS"))
-		atexit(print_stats);
+	find_callers();
+	trace = getenv("MC_FUZZ_TRACE") != NULL;
+	if (m) {
+		for (force_mode = HC_PREEMPT; force_mode >= 0; force_mode--)
+			if (!strcmp(m, hc_mode_name(force_mode)))
+				break;
+		if (force_mode < 0) {
+			fprintf(stderr, "mc-fuzz: bad MC_FUZZ_MODE=\"%s\" (intact, clobber or preempt)\n",
+				m);
+			exit(2);
+		}
+	}
+	atexit(print_stats);
+	for (k = 0; k < ARRAY_SIZE(seeds); k++) {
+		uint8_t buf[64];
+		size_t len;
+
+		hex_input(seeds[k].hex, buf, &len);
+		TRACE("seed %u: %s\n", k, seeds[k].what);
+		LLVMFuzzerTestOneInput(buf, len);
+	}
 	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	size_t i = 0;
+	size_t i = 1;
 
-	reset();
-	while (i < size && nq + 64 < MAXQ) {
+	if (!size)
+		return 0;
+	reset(data[0]);
+	while (i < size && nid + 16 < MAXR) {
 		uint8_t op = data[i++];
-		uint8_t arg = i < size ? data[i] : 0;
-		unsigned int k;
+		uint8_t a = i < size ? data[i++] : 0;
+		unsigned int k, n;
 
-		switch (op % 12) {
-		case 0: case 1: case 2:
-			queue_mmu(op / 12);
+		TRACE("op %#x %#x (next id %u, lazy %d, cand %u/%u)\n", op, a, nid,
+		      g_lazy, cand_u, cand_f);
+		switch (op & 15) {
+		case 0: case 1:
+			op_update(a & 15, op >> 4, a >> 4);
+			break;
+		case 2:
+			op_set_pte_at(a & 15, a >> 4, op & 0x80);
 			break;
 		case 3:
-			for (k = 0; k <= arg % 32; k++)
-				queue_mmu(arg >> 5);
-			i++;
+			op_txn(a & 15, a >> 4, op & 0x80);
 			break;
 		case 4:
-			queue_ext(cmds[arg % ARRAY_SIZE(cmds)], (arg >> 3) * 0x88);
-			i++;
+			/* often the page just written: the lone update's INVLPG */
+			op_flush(op & 0x40 ? last_p : a & 15, 1 + (a >> 4) * 273UL,
+				 op & 0x80);
 			break;
 		case 5:
-			if (ncb < MAXCB) {
-				cbs[ncb].seq = nq;
-				cbs[ncb].runs = 0;
-				xen_mc_callback(cb_fn, (void *)(uintptr_t)ncb);
-				ncb++;
-			}
+			op_flush(op & 0x40 ? last_p : a & 15, PG * (2 + (a >> 4)),
+				 op & 0x80);
 			break;
 		case 6:
-			do_flush();
+			op_issue();
 			break;
-		case 7:
+		case 7: case 15:
 			if (g_lazy)
-				do_leave();
+				op_leave();
 			else
-				do_enter();
+				op_enter();
 			break;
 		case 8:
-			/* Fail the k-th request Xen looks at from now. */
-			if (hc.nr_rules < HC_MAX_RULES)
-				hc_fail_at(hc.nr_reqs + arg % 16,
-					   errs[(arg >> 4) % ARRAY_SIZE(errs)]);
-			i++;
+			op_now(a & 15, a >> 4, op & 0x80);
 			break;
 		case 9:
-			/* Fail a request that is yet to be queued, every time. */
-			fail_err[nq + 1 + arg % 16] = errs[(arg >> 4) % ARRAY_SIZE(errs)];
-			i++;
+			poison_next[nid + (a & 15)] = errs[(a >> 4) % ARRAY_SIZE(errs)];
 			break;
 		case 10:
-			now_mmu(g_lazy && (arg & 1));
-			i++;
+			/* often the pte just written, with its write queued */
+			op_hw_ad(a & 0x40 ? last_p : a & 15, a >> 4);
 			break;
 		case 11:
-			queue_ext(MMUEXT_TLB_FLUSH_ALL, 0);
+			op_cpu(a);
+			break;
+		case 12:
+			op_select(a);
+			break;
+		case 13:
+			/* A run of updates over few ptes: same-pte rewrites. */
+			n = 1 + (a & 7);
+			for (k = 0; k < n; k++)
+				op_update(((a >> 3) + (k & (op >> 6))) & 15,
+					  (op >> 4) & 0xb, k);
+			break;
+		case 14:
+			if (cur_mode == HC_PREEMPT)
+				hc_preempt_at(hc.nr_reqs + (a & 7));
 			break;
 		}
-		sync();
 	}
 	if (g_lazy)
-		do_leave();
+		op_leave();
 	else
-		do_flush();
-	check_batches();
+		op_issue();
+	check_run();
+	st[cur_mode].runs++;
+	st[cur_mode].clobbered += hc.clobbered;
+	st[cur_mode].preempted += hc.preempted;
+	st[cur_mode].failed_after_preempt += hc.failed_after_preempt;
+	st[cur_mode].uvm += nuvm;
 	hc_reset();
 	return 0;
 }
