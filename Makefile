@@ -4,6 +4,7 @@
 #
 #   make             build the guest (build/pvbatch.elf)
 #   make check       every test: static checks, host unit tests, boots
+#   make tool-tests  unit tests of the host tools (tools/pvbatch/)
 #   make run         the main job (a short benchmark run, with its table)
 #   make bench       the full benchmark: build/bench/{results.jsonl,report.md,report.png}
 #   make check-long  the long A/D race proof (10^6 writes per backend)
@@ -59,6 +60,13 @@ sparse: $(GUEST_SRCS)
 include tests/host/abi-check.mk
 include tests/host/host-tests.mk
 
+# Unit tests of the host tools (tools/pvbatch/, bench-run, bench-report,
+# trace-report), under Debian's python3: the interpreter CI has.
+HOST_PYTHON	:= /usr/bin/python3
+tool-tests:
+	PYTHONDONTWRITEBYTECODE=1 $(HOST_PYTHON) -m unittest discover \
+		-s tests/tools -t tests/tools
+
 # Boots under Xen as the initial domain: self-tests, then the harness's
 # own failure detection.
 check-direct: $(GUEST)
@@ -112,7 +120,7 @@ bench: deps all
 bench-smoke: $(GUEST)
 	tools/bench-run --mode smoke
 
-check: deps all sparse abi-check host-tests fuzz-smoke check-direct check-race check-xl bench-smoke
+check: deps all sparse abi-check host-tests tool-tests fuzz-smoke check-direct check-race check-xl bench-smoke
 	@echo "make check: all passed"
 
 run: deps all
@@ -122,4 +130,4 @@ clean:
 	rm -rf $(O)/obj $(GUEST)
 
 .PHONY: all deps sparse check check-direct check-race check-xl check-long run clean
-.PHONY: bench bench-smoke
+.PHONY: bench bench-smoke tool-tests
