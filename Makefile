@@ -4,6 +4,7 @@
 #
 #   make             build the guest (build/pvbatch.elf)
 #   make check       every test: static checks, host unit tests, boots
+#   make lint        shellcheck and checkpatch.pl over the tree
 #   make tool-tests  unit tests of the host tools (tools/pvbatch/)
 #   make run         the main job (a short benchmark run, with its table)
 #   make bench       the full benchmark: build/bench/{results.jsonl,report.md,report.png}
@@ -59,6 +60,12 @@ sparse: $(GUEST_SRCS)
 
 include tests/host/abi-check.mk
 include tests/host/host-tests.mk
+
+# shellcheck over every shell script, the kernel's checkpatch.pl over the
+# C and assembly sources (test/lint.sh has the list of checks left out).
+lint:
+	test/deps.sh --lint
+	test/lint.sh
 
 # Unit tests of the host tools (tools/pvbatch/, bench-run, bench-report,
 # trace-report), under Debian's python3: the interpreter CI has.
@@ -120,7 +127,7 @@ bench: deps all
 bench-smoke: $(GUEST)
 	tools/bench-run --mode smoke
 
-check: deps all sparse abi-check host-tests tool-tests fuzz-smoke check-direct check-race check-xl bench-smoke
+check: deps all sparse lint abi-check host-tests tool-tests fuzz-smoke check-direct check-race check-xl bench-smoke
 	@echo "make check: all passed"
 
 run: deps all
@@ -130,4 +137,4 @@ clean:
 	rm -rf $(O)/obj $(GUEST)
 
 .PHONY: all deps sparse check check-direct check-race check-xl check-long run clean
-.PHONY: bench bench-smoke tool-tests
+.PHONY: bench bench-smoke tool-tests lint
