@@ -10,6 +10,8 @@
 #   make bench       the full benchmark: build/bench/{results.jsonl,report.md,report.png}
 #   make check-long  the long A/D race proof (10^6 writes per backend)
 #   make fuzz        a long fuzz run of the batching layer
+#   make clean       remove all build/test output (build/* but build/cache)
+#   make distclean   and the package cache build/cache too
 
 O		:= build
 GUEST		:= $(O)/pvbatch.elf
@@ -133,8 +135,18 @@ check: deps all sparse lint abi-check host-tests tool-tests fuzz-smoke check-dir
 run: deps all
 	tools/bench-run --mode short
 
+# clean: everything the build and the tests write, under $(O)/, except
+# the package cache ($(O)/cache: downloaded .debs and what is unpacked
+# from them); distclean: the cache too (when it is a symlink to a shared
+# cache, only the link).
 clean:
-	rm -rf $(O)/obj $(GUEST)
+	find $(O) -mindepth 1 -maxdepth 1 ! -name cache ! -name README \
+		-exec rm -rf {} +
+	find tools tests -name __pycache__ -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(O)/cache
 
 .PHONY: all deps sparse check check-direct check-race check-xl check-long run clean
+.PHONY: distclean
 .PHONY: bench bench-smoke tool-tests lint
