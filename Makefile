@@ -64,9 +64,10 @@ include tests/host/abi-check.mk
 include tests/host/host-tests.mk
 
 # shellcheck over every shell script, the kernel's checkpatch.pl over the
-# C and assembly sources (test/lint.sh has the list of checks left out).
+# C and assembly sources, pyflakes over the Python (test/lint.sh has the
+# list of checks left out).
 lint:
-	test/deps.sh --lint
+	test/deps.sh --host --lint
 	test/lint.sh
 
 # Unit tests of the host tools (tools/pvbatch/, bench-run, bench-report,

@@ -36,7 +36,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 host_pkgs=(build-essential qemu-system-x86 libxen-dev sparse libcmocka-dev
 	   clang gnuplot-nox busybox-static cpio python3 python3-pycparser
-	   shellcheck)
+	   python3-pyflakes shellcheck)
 
 apt_updated=0
 apt_update() {

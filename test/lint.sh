@@ -8,9 +8,11 @@
 #          linux-source-6.1, see test/deps.sh --lint) over every C
 #          source, header and assembly file, as whole files (--no-tree
 #          -f), with the checks below left out
+#   Python: pyflakes (Debian's, under /usr/bin/python3) over every Python
+#          file: *.py and the tools whose first line names python
 #
 # Every finding is printed as file:line: message; the exit status is 0
-# only when there are none.  Usage: test/lint.sh [--shell|--c]
+# only when there are none.  Usage: test/lint.sh [--shell|--c|--python]
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -50,8 +52,9 @@ mode=all
 case ${1:-} in
 --shell) mode=shell ;;
 --c) mode=c ;;
+--python) mode=python ;;
 "") ;;
-*) echo "usage: $0 [--shell|--c]" >&2; exit 2 ;;
+*) echo "usage: $0 [--shell|--c|--python]" >&2; exit 2 ;;
 esac
 
 tree_files() {
@@ -72,9 +75,35 @@ shell_scripts() {
 	done < <(tree_files)
 }
 
+python_files() {
+	local f first
+	while IFS= read -r f; do
+		[ -f "$f" ] || continue
+		case $f in
+		*.py) echo "$f"; continue ;;
+		esac
+		IFS= read -r first < "$f" || continue
+		case $first in
+		'#!'*python*) echo "$f" ;;
+		esac
+	done < <(tree_files)
+}
+
 fail=0
 
-if [ $mode != c ]; then
+if [ $mode = all ] || [ $mode = python ]; then
+	/usr/bin/python3 -m pyflakes --version >/dev/null 2>&1 ||
+		{ echo "lint: pyflakes missing (make deps)" >&2; exit 2; }
+	mapfile -t pys < <(python_files)
+	if /usr/bin/python3 -m pyflakes "${pys[@]}"; then
+		echo "lint: pyflakes: clean (${#pys[@]} files)"
+	else
+		echo "lint: pyflakes: findings above"
+		fail=1
+	fi
+fi
+
+if [ $mode = all ] || [ $mode = shell ]; then
 	command -v shellcheck >/dev/null ||
 		{ echo "lint: shellcheck missing (make deps)" >&2; exit 2; }
 	mapfile -t scripts < <(shell_scripts)
@@ -86,7 +115,7 @@ if [ $mode != c ]; then
 	fi
 fi
 
-if [ $mode != shell ]; then
+if [ $mode = all ] || [ $mode = c ]; then
 	[ -f "$checkpatch" ] ||
 		{ echo "lint: $checkpatch missing (test/deps.sh --lint)" >&2; exit 2; }
 	ign=$(IFS=,; echo "${ignore[*]}")

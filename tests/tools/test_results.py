@@ -2,9 +2,10 @@
 """pvbatch.results: the schema of a BENCH line and the key of a result."""
 
 import copy
+import os
 import unittest
 
-import common  # noqa: F401 (puts tools/ on the path)
+import common
 
 from pvbatch import Error, results
 
@@ -80,6 +81,13 @@ class Keys(unittest.TestCase):
 
 
 class BenchLines(unittest.TestCase):
+    def test_recorded(self):
+        rows = results.read_bench_log(os.path.join(common.DATA, "bench-console.log"))
+        self.assertEqual(len(rows), 12, "10 guest results and 2 of Linux")
+        self.assertEqual(len(results.check_rows(rows)), 12, "all told apart")
+        self.assertEqual({r["backend"] for r in rows}, set(results.SERIES),
+                         "every series, as the guest and Linux print them")
+
     def test_console(self):
         rows = results.bench_lines(['(XEN) noise\n', '[ 1.0] BENCH {"backend":"xen",'
                                     '"pages":1,"rounds":1,"repeats":1,"ns_per_pte":1,'
