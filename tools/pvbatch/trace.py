@@ -114,7 +114,7 @@ def parse_dump_lines(lines, domid=None, where="dump"):
         if domid is not None and dom != domid:
             continue
         sub, nr = m.group(4) == " ", int(m.group(5), 16)
-        label, rest = m.group(6), m.group(7)
+        rest = m.group(7)       # group 6: xenalyze's name, only a label
         count, cont = None, False
         if nr in (nr_mmu, nr_ext):
             c = COUNT_RE.match(rest)
@@ -158,9 +158,6 @@ def parse_dump_lines(lines, domid=None, where="dump"):
                 mc.cont = True
                 pending[vcpu] = [prev[0], prev[0] - 1]
             pending[vcpu][1] += 1
-        if label is None:
-            raise Error("%s: hypercall %#x without xenalyze's name for it: %r"
-                        % (here, nr, line))
         rec = Record(lineno, float(m.group(1)), dom, vcpu, nr, sub, count, cont)
         d.records.append(rec)
         last[vcpu] = rec
