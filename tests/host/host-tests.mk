@@ -55,6 +55,22 @@ $(HOST_O)/mc-tests-san: $(HOST_DIR)/mc-tests.c $(HOST_DEPS)
 	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) $(HOST_EXTRA) -o $@ $< \
 		$(HOST_SUPPORT) $(HOST_UNDER_TEST) -lcmocka
 
+# The double on its own: no guest code.
+$(HOST_O)/mc-double-tests: $(HOST_DIR)/mc-double-tests.c $(HOST_DEPS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) $(HOST_EXTRA) -o $@ $< \
+		$(HOST_DIR)/mc-double.c -lcmocka
+
+$(HOST_O)/mc-recovery-tests: $(HOST_DIR)/mc-recovery-tests.c $(HOST_DEPS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_EXTRA) -o $@ $< $(HOST_SUPPORT) \
+		$(HOST_UNDER_TEST) -lcmocka
+
+$(HOST_O)/mc-recovery-tests-san: $(HOST_DIR)/mc-recovery-tests.c $(HOST_DEPS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) $(HOST_EXTRA) -o $@ $< \
+		$(HOST_SUPPORT) $(HOST_UNDER_TEST) -lcmocka
+
 $(HOST_O)/mc-fuzz: $(HOST_DIR)/mc-fuzz.c $(HOST_DEPS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(HOST_CFLAGS) $(FUZZ_CONFIG) $(HOST_EXTRA) \
@@ -73,12 +89,17 @@ define host_run
 	fi
 endef
 
-HOST_BINS	:= $(HOST_O)/mc-tests $(HOST_O)/mc-tests-san
+HOST_BINS	:= $(HOST_O)/mc-double-tests \
+		   $(HOST_O)/mc-tests $(HOST_O)/mc-tests-san \
+		   $(HOST_O)/mc-recovery-tests $(HOST_O)/mc-recovery-tests-san
 
 host-tests: SHELL := /bin/bash
 host-tests: $(HOST_BINS)
+	$(call host_run,$(HOST_O)/mc-double-tests)
 	$(call host_run,$(HOST_O)/mc-tests)
 	$(call host_run,$(HOST_O)/mc-tests-san)
+	$(call host_run,$(HOST_O)/mc-recovery-tests)
+	$(call host_run,$(HOST_O)/mc-recovery-tests-san)
 
 # Every cmocka binary under each of the double's modes (HC_MODE, see
 # mc-double.h); one verdict line per binary and mode, and the double's

@@ -442,6 +442,19 @@ static int run_requests(unsigned int op, unsigned int call, unsigned long *a,
 	}
 	hc.calls[call].done = total;
 	hc.calls[call].ret = err;
+	/*
+	 * A deferred put of an old page table: Xen ends the call with one
+	 * more continuation, (NULL, PREEMPTED, NULL, rc), which in a
+	 * multicall is written into the entry; its resumption only
+	 * returns rc.  *done was written above, with the real pointer.
+	 */
+	if (in_mc && hc.mode == HC_PREEMPT && hc.deferred_put) {
+		a[0] = 0;
+		a[1] = PREEMPTED;
+		a[2] = 0;
+		a[3] = (unsigned long)(long)err;
+		hc.deferred_puts++;
+	}
 	return err;
 }
 

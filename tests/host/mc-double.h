@@ -49,6 +49,13 @@
  *              hc_preempt_at().  Counted in hc.preempted (invocations
  *              cut short) and hc.failed_after_preempt (a request
  *              refused in an invocation that resumed a preempted one).
+ *              With hc.deferred_put set (tests only), every mmu_update/
+ *              mmuext_op sub-call of a multicall, done or refused, also
+ *              ends as Xen's does when it has an old page table to put
+ *              (curr->arch.old_guest_table): one more continuation,
+ *              written into the entry as args = { 0, MMU_UPDATE_PREEMPTED,
+ *              0, rc }, whose resumption returns rc.  So even an entry
+ *              that was never preempted may not hold what was passed.
  *
  * A whole binary's run takes its mode from the environment, read by
  * hc_reset() (the first call caches it):
@@ -149,6 +156,9 @@ struct hc_state {
 	unsigned int invocations;	/* eligible ones seen, for the above */
 	/* ... and/or before the request of this global index (~0u: none). */
 	unsigned int preempt_at_req;
+	/* HC_PREEMPT: end every sub-call of a multicall with a deferred put. */
+	bool deferred_put;
+	unsigned int deferred_puts;
 	/* What the mode exercised, since hc_reset(). */
 	unsigned int preempted, failed_after_preempt, clobbered, wild_counts;
 	unsigned int uvm_unmapped;
