@@ -1050,8 +1050,9 @@ static void print_stats(void)
 /*
  * Inputs run once at every start, before any fuzzing: the scenarios the
  * model is there for, so that a smoke run always tries them.  Byte 0:
- * mode (0 intact, 1 clobber, 2 preempt) and preemption rule; then
- * (op, arg) pairs, see LLVMFuzzerTestOneInput().
+ * the double's mode (byte % 3: 0 intact, 1 clobber, 2 preempt), the
+ * preemption rule and deferred puts (see reset()); then (op, arg) pairs,
+ * see LLVMFuzzerTestOneInput().
  */
 static const struct {
 	const char *what;
