@@ -4,7 +4,7 @@
  * multicall buffer under it (arch/x86/xen/multicalls.c), both built
  * unchanged against the double (mc-double.c), in the double mode the
  * input picks: intact, clobber or preempt (with its preemption rule and
- * points).
+ * points, and perhaps a deferred put ending every sub-call).
  *
  * The input is decoded into operations on 16 host ptes: lazy enter and
  * leave (in a valid order), xen_queue_pte_update (NORMAL or PRESERVE_AD,
@@ -160,6 +160,7 @@ static const int errs[] = { -EINVAL, -EPERM, -ENOMEM, -EIO, -EBUSY, -ERANGE };
 /* Per double mode, over the whole run. */
 static struct {
 	unsigned long runs, clobbered, preempted, failed_after_preempt;
+	unsigned long deferred_puts;
 	unsigned long refused, uvm;
 } st[3];
 static enum hc_mode cur_mode;
@@ -995,8 +996,11 @@ static void reset(const uint8_t b)
 	hc_reset();
 	cur_mode = force_mode >= 0 ? (enum hc_mode)force_mode : b % 3;
 	hc_set_mode(cur_mode);
-	if (cur_mode == HC_PREEMPT)
+	if (cur_mode == HC_PREEMPT) {
 		hc_preempt_every(1 + ((b >> 2) & 3), 1 + ((b >> 4) & 3));
+		/* every sub-call of a multicall ends with a deferred put */
+		hc.deferred_put = b & 0x80;
+	}
 	hc_fail_if(pred_poison, NULL);
 	memset(poison_next, 0, sizeof(poison_next));
 	memset(&rq[0], 0, sizeof(rq[0]));
@@ -1036,17 +1040,19 @@ static void print_stats(void)
 	printf("mc-fuzz: mode=clobber runs=%lu clobbered=%lu refused=%lu\n",
 	       st[HC_CLOBBER].runs, st[HC_CLOBBER].clobbered,
 	       st[HC_CLOBBER].refused);
-	printf("mc-fuzz: mode=preempt runs=%lu preempted=%lu failed_after_preempt=%lu refused=%lu\n",
+	printf("mc-fuzz: mode=preempt runs=%lu preempted=%lu failed_after_preempt=%lu deferred_puts=%lu refused=%lu\n",
 	       st[HC_PREEMPT].runs, st[HC_PREEMPT].preempted,
-	       st[HC_PREEMPT].failed_after_preempt, st[HC_PREEMPT].refused);
+	       st[HC_PREEMPT].failed_after_preempt,
+	       st[HC_PREEMPT].deferred_puts, st[HC_PREEMPT].refused);
 	fflush(stdout);
 }
 
 /*
  * Inputs run once at every start, before any fuzzing: the scenarios the
  * model is there for, so that a smoke run always tries them.  Byte 0:
- * mode (0 intact, 1 clobber, 2 preempt) and preemption rule; then
- * (op, arg) pairs, see LLVMFuzzerTestOneInput().
+ * the double's mode (byte % 3: 0 intact, 1 clobber, 2 preempt), the
+ * preemption rule and deferred puts (see reset()); then (op, arg) pairs,
+ * see LLVMFuzzerTestOneInput().
  */
 static const struct {
 	const char *what;
@@ -1070,6 +1076,8 @@ static const struct {
 	  "00" "0700" "0000" "4001" },
 	{ "two vCPUs, the other wakes: recheck at leave",
 	  "00" "0b18" "0700" "0000" "0400" "0b04" },
+	{ "a refused tail after deferred puts",
+	  "80" "0f00" "0901" "0000" "0001" "0002" "0400" },
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -1204,6 +1212,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	st[cur_mode].clobbered += hc.clobbered;
 	st[cur_mode].preempted += hc.preempted;
 	st[cur_mode].failed_after_preempt += hc.failed_after_preempt;
+	st[cur_mode].deferred_puts += hc.deferred_puts;
 	st[cur_mode].uvm += nuvm;
 	hc_reset();
 	return 0;
