@@ -694,11 +694,20 @@ out:
 }
 
 /* A protection change of a settled pte, mprotect-like: pfn and A/D kept. */
+/* Everything queued has been issued: every pte is settled. */
+static void issued_all(void)
+{
+	memset(pending, 0, sizeof(pending));
+	memset(pending_normal, 0, sizeof(pending_normal));
+	check_mem(true);
+}
+
 static void op_txn(unsigned int p, unsigned int bits, bool fault)
 {
 	struct mreq *q;
 	u64 before, newv;
 	unsigned int n;
+	bool first = false;
 	pte_t old;
 	int sp;
 
@@ -738,9 +747,15 @@ static void op_txn(unsigned int p, unsigned int bits, bool fault)
 		q->va = backend == 1 && ad ? va_of(p) : 0;
 	}
 	model_write(q);
+	/* xen-nobatch's commit goes at once, after what is queued. */
+	first = backend == 2 && lazy_now();
+	if (first)
+		want_uvm = cand_u;
 	call_commit(va_of(p), &ptes[p], old, __pte(newv));
 out:
 	op_end();
+	if (first)
+		issued_all();
 }
 
 static void op_flush(unsigned int p, unsigned long len, bool fault)
@@ -782,13 +797,6 @@ static void op_flush(unsigned int p, unsigned long len, bool fault)
 	if (fault)
 		check_snap("a flush from fault context");
 	op_end();
-}
-
-static void issued_all(void)
-{
-	memset(pending, 0, sizeof(pending));
-	memset(pending_normal, 0, sizeof(pending_normal));
-	check_mem(true);
 }
 
 static void op_issue(void)
@@ -839,9 +847,12 @@ static void op_leave(void)
 static void op_now(unsigned int p, unsigned int bits, bool fault)
 {
 	struct mreq *q;
+	bool first;
 	int sp, rc;
 
 	op_begin(fault);
+	/* Inside a section, not in a fault: what is queued goes first. */
+	first = lazy_now();
 	sp = settled_pte(p);
 	if (sp < 0)
 		goto out;
@@ -851,13 +862,19 @@ static void op_now(unsigned int p, unsigned int bits, bool fault)
 	q->ptr = ma(p) | (bits & 1 ? MMU_PT_UPDATE_PRESERVE_AD : MMU_NORMAL_PT_UPDATE);
 	q->val = (u64)id_of(q) << 12 | _PAGE_PRESENT | ((bits << 4) & AD);
 	model_write(q);
-	take_snap();
+	if (first)
+		want_uvm = cand_u;
+	else
+		take_snap();
 	rc = xen_mmu_update_now(q->ptr, q->val, q->caller);
-	check_snap("an immediate update");
+	if (!first)
+		check_snap("an immediate update");
 	CHECK(rc == q->poison, "xen_mmu_update_now: %d, expected %d", rc,
 	      q->poison);
 out:
 	op_end();
+	if (first && sp >= 0)
+		issued_all();
 }
 
 /*

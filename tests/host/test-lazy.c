@@ -152,7 +152,44 @@ static void test_section_error(void **state)
 	expect_mode_exercised(EX_PREEMPT | EX_FAIL_AFTER);
 }
 
-static pte_t ptes[16] __attribute__((aligned(4096)));
+static pte_t ptes[16] __aligned(4096);
+#define ADDR(i)	(0x40000000UL + (unsigned long)(i) * PAGE_SIZE)
+
+/*
+ * An update issued at once inside a section (xen-nobatch's commit) must
+ * not overtake the section's queued one for the same pte: here the
+ * set_pte_at is held as a lone update when the commit goes.
+ */
+static void test_at_once_after_queued_nobatch(void **state)
+{
+	u64 ma = ptep_to_machine(&ptes[0]);
+	pte_t old;
+
+	(void)state;
+	memset(ptes, 0, sizeof(ptes));
+	expect_eq(pv_mmu_select("xen-nobatch"), 0, "select");
+	hc_va_register(ADDR(0), ma);
+	arch_enter_lazy_mmu_mode();
+	set_pte_at(ADDR(0), &ptes[0], __pte(0x1000 | _PAGE_PRESENT | _PAGE_RW));
+	old = ptep_modify_prot_start(ADDR(0), &ptes[0]);
+	ptep_modify_prot_commit(ADDR(0), &ptes[0], old,
+				__pte(0x1000 | _PAGE_PRESENT));
+	expect_eq(arch_leave_lazy_mmu_mode(), 0, "leave");
+	expect_eq(hc_mem_read(ma), 0x1000 | _PAGE_PRESENT,
+		  "pte: the earlier set_pte_at landed after the later commit");
+}
+
+/* The same with a batch: xen_mmu_update_now after queued updates. */
+static void test_update_now_after_queued(void **state)
+{
+	(void)state;
+	arch_enter_lazy_mmu_mode();
+	q(0);
+	q(1);
+	xen_mmu_update_now(MA(1), 0x777, CALLER(9));
+	expect_eq(arch_leave_lazy_mmu_mode(), 0, "leave");
+	expect_pte(1, 0x777);
+}
 
 /*
  * A fault inside a section: its updates and flushes go at once, one
@@ -263,6 +300,8 @@ int main(void)
 		T(test_fault_failure_not_section_error),
 		T(test_fault_keeps_lone_update),
 		T(test_per_vcpu_batches),
+		T(test_at_once_after_queued_nobatch),
+		T(test_update_now_after_queued),
 	};
 
 	return cmocka_run_group_tests_name("lazy", tests, NULL, NULL);

@@ -180,7 +180,8 @@ static bool finish_call(unsigned int op, void *reqs, unsigned int count,
 /* Issue again the flushes Xen applied in c (see Recovery above). */
 static void reflush(const struct mc_call *c)
 {
-	unsigned int n = c->result < 0 ? c->done : c->count, done = 0;
+	unsigned int n = c->result < 0 ? min(c->done, c->count) : c->count;
+	unsigned int done = 0;
 	long err;
 
 	if (!n)
@@ -292,11 +293,29 @@ static void issue_pending(struct xen_mmu_cpu *m)
 	xen_mc_issue();
 }
 
+/*
+ * A write issued at once inside a lazy section (xen-nobatch, a caller
+ * that needs the result) must not overtake the section's queued ones:
+ * issue those first.  A fault handler's writes do overtake them: it
+ * must not issue the batch of the code it interrupted, and it never
+ * writes a pte that code is changing (that code holds the pte lock).
+ */
+static void issue_before_now(void)
+{
+	struct xen_mmu_cpu *m = this_mmu();
+
+	if (xen_lazy_mmu() && (m->lone.held || !xen_mc_empty()))
+		issue_pending(m);
+}
+
 int xen_mmu_update_now(u64 ptr, u64 val, unsigned long caller)
 {
 	struct mmu_update u = { .ptr = ptr, .val = val };
 	unsigned int done = 0;
-	long err = HYPERVISOR_mmu_update(&u, 1, &done, DOMID_SELF);
+	long err;
+
+	issue_before_now();
+	err = HYPERVISOR_mmu_update(&u, 1, &done, DOMID_SELF);
 
 	finish_call(__HYPERVISOR_mmu_update, &u, 1, done, err, caller);
 	return (int)err;
@@ -306,7 +325,10 @@ int xen_mmuext_now(const struct mmuext_op *op, unsigned long caller)
 {
 	struct mmuext_op x = *op;
 	unsigned int done = 0;
-	long err = HYPERVISOR_mmuext_op(&x, 1, &done, DOMID_SELF);
+	long err;
+
+	issue_before_now();
+	err = HYPERVISOR_mmuext_op(&x, 1, &done, DOMID_SELF);
 
 	finish_call(__HYPERVISOR_mmuext_op, &x, 1, done, err, caller);
 	return (int)err;
