@@ -107,7 +107,7 @@ static int set_selftest(const char *val, bool apply, const char **why)
 		}
 	}
 	if (apply)
-		strlcpy(selected, val, sizeof(selected));
+		strscpy(selected, val, sizeof(selected));
 	return 0;
 }
 DEFINE_KPARAM(selftest, set_selftest);
@@ -116,7 +116,7 @@ DEFINE_KPARAM(selftest, set_selftest);
 void ktap_default_none(void)
 {
 	if (!strcmp(selected, "default"))
-		strlcpy(selected, "none", sizeof(selected));
+		strscpy(selected, "none", sizeof(selected));
 }
 
 bool ktap_run_selected(void)

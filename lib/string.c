@@ -92,16 +92,3 @@ ssize_t strscpy(char *dst, const char *src, size_t size)
 	memcpy(dst, src, len + 1);
 	return len;
 }
-
-size_t strlcpy(char *dst, const char *src, size_t size)
-{
-	size_t len = strlen(src);
-
-	if (size) {
-		size_t n = len < size - 1 ? len : size - 1;
-
-		memcpy(dst, src, n);
-		dst[n] = '\0';
-	}
-	return len;
-}

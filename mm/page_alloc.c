@@ -84,7 +84,7 @@ void free_pfn(unsigned long pfn)
 {
 	spin_lock(&lock);
 	if (pfn >= total || !test_used(pfn))
-		panic("free_pfn(%#lx): not allocated", pfn);
+		panic("%s(%#lx): not allocated", __func__, pfn);
 	used[pfn / BITS] &= ~(1ULL << (pfn % BITS));
 	nfree++;
 	if (pfn < hint)

@@ -16,7 +16,7 @@
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-mode=xl vcpus=2 timeout= memory= trace=0 out= guest=
+mode=xl vcpus=2 timeout='' memory='' trace=0 out='' guest=''
 guest_args=()
 
 die() { echo "run-pv-guest: $*" >&2; exit 2; }
@@ -39,7 +39,9 @@ while [ $# -gt 0 ]; do
 done
 
 case $vcpus in ''|*[!0-9]*) die "--vcpus: '$vcpus' is not a number" ;; esac
-[ "$vcpus" -ge 1 ] && [ "$vcpus" -le 8 ] || die "--vcpus: $vcpus not in 1..8"
+if [ "$vcpus" -lt 1 ] || [ "$vcpus" -gt 8 ]; then
+	die "--vcpus: $vcpus not in 1..8"
+fi
 [ -z "$timeout" ] || case $timeout in *[!0-9]*) die "--timeout: '$timeout' is not a number" ;; esac
 [ -z "$memory" ] || case $memory in *[!0-9]*) die "--memory: '$memory' is not a number" ;; esac
 # The guest checks it got every vCPU asked for, unless told otherwise.
@@ -84,7 +86,7 @@ judge() {
 }
 
 run_direct() {
-	local xen=$top/build/cache/xen.elf log=$out/serial.log qpid ending= limit
+	local xen=$top/build/cache/xen.elf log=$out/serial.log qpid ending='' limit
 	local args="${guest_args[*]}"
 
 	[ "$trace" = 0 ] || die "--trace needs --xl (xentrace runs in dom0)"

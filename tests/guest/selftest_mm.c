@@ -3,6 +3,7 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <asm/pgalloc.h>
+#include <asm/sections.h>
 #include <asm/xen/page.h>
 #include <pvbatch/ktap.h>
 #include <pvbatch/mm.h>
@@ -11,7 +12,6 @@
 
 static void mm_allocator(void)
 {
-	extern char _end[];
 	static long pfns[200];
 	long leaked;
 	unsigned long before = nr_free_pfns();

@@ -151,8 +151,8 @@ static struct hc_mem *mem_slot(u64 ptr, bool insert)
 	if (!hc.mem_cap)
 		return NULL;
 	mask = hc.mem_cap - 1;
-	for (i = (unsigned int)((ptr >> 3) * 0x9e3779b1u) & mask;;
-	     i = (i + 1) & mask) {
+	i = (unsigned int)((ptr >> 3) * 0x9e3779b1u) & mask;
+	for (;; i = (i + 1) & mask) {
 		struct hc_mem *m = &hc.mem[i];
 
 		if (m->used && m->ptr == ptr)

@@ -80,7 +80,7 @@
 #define PG		4096UL		/* the model's page, not the code's */
 #define AD		(_PAGE_ACCESSED | _PAGE_DIRTY)
 #define UVM		__HYPERVISOR_update_va_mapping
-#define NOTAIL		noinline __attribute__((disable_tail_calls))
+#define __notail	__attribute__((disable_tail_calls))
 
 #define CHECK(c, ...) do {						\
 	if (!(c)) {							\
@@ -181,38 +181,38 @@ static unsigned long va_of(unsigned int p)
 
 /* ---- calls through pv_mmu_ops, at call sites the probes find ---- */
 
-static NOTAIL void call_set_pte_at(unsigned long a, pte_t *ptep, pte_t v)
+static noinline __notail void call_set_pte_at(unsigned long a, pte_t *ptep, pte_t v)
 {
 	pv_mmu_ops.set_pte_at(a, ptep, v);
 }
 
-static NOTAIL pte_t call_start(unsigned long a, pte_t *ptep)
+static noinline __notail pte_t call_start(unsigned long a, pte_t *ptep)
 {
 	return pv_mmu_ops.ptep_modify_prot_start(a, ptep);
 }
 
-static NOTAIL void call_commit(unsigned long a, pte_t *ptep, pte_t old,
+static noinline __notail void call_commit(unsigned long a, pte_t *ptep, pte_t old,
 			       pte_t v)
 {
 	pv_mmu_ops.ptep_modify_prot_commit(a, ptep, old, v);
 }
 
-static NOTAIL void call_flush(unsigned long s, unsigned long e)
+static noinline __notail void call_flush(unsigned long s, unsigned long e)
 {
 	pv_mmu_ops.flush_tlb_range(s, e);
 }
 
-static NOTAIL void probe_set(unsigned long a, pte_t *ptep, pte_t v)
+static noinline __notail void probe_set(unsigned long a, pte_t *ptep, pte_t v)
 {
 	probed = _RET_IP_;
 }
 
-static NOTAIL void probe_commit(unsigned long a, pte_t *ptep, pte_t o, pte_t v)
+static noinline __notail void probe_commit(unsigned long a, pte_t *ptep, pte_t o, pte_t v)
 {
 	probed = _RET_IP_;
 }
 
-static NOTAIL void probe_flush(unsigned long s, unsigned long e)
+static noinline __notail void probe_flush(unsigned long s, unsigned long e)
 {
 	probed = _RET_IP_;
 }
@@ -352,8 +352,8 @@ static void see_uvm(const struct hc_req *r, unsigned int i)
 	unsigned long flags;
 
 	CHECK(want_uvm && id == want_uvm,
-	      "request %u: update_va_mapping va %#lx val %#lx (id %u), "
-	      "expected %s %u", i, (unsigned long)r->ptr,
+	      "request %u: update_va_mapping va %#lx val %#lx (id %u), expected %s %u",
+	      i, (unsigned long)r->ptr,
 	      (unsigned long)r->val, id, want_uvm ? "the lone update" : "none",
 	      want_uvm);
 	want_uvm = 0;
@@ -416,8 +416,8 @@ static void sync(void)
 		      r->ext.arg1.linear_addr, r->applied ? "ok" : "refused", r->err);
 		if (want_uvm)
 			CHECK(first && r->op == UVM,
-			      "request %u: op %u, but the lone update id %u "
-			      "was to go first as update_va_mapping", i, r->op,
+			      "request %u: op %u, but the lone update id %u was to go first as update_va_mapping",
+			      i, r->op,
 			      want_uvm);
 		if (r->op == UVM) {
 			see_uvm(r, i);
@@ -511,8 +511,9 @@ static void sync(void)
 				    f->val == fails[k].val &&
 				    f->caller == fails[k].caller)
 					found = used[k] = true;
-			CHECK(found, "logged: op %u err %d ptr %#lx val %#lx caller %#lx: "
-			      "no such refusal", f->op, f->err,
+			CHECK(found,
+			      "logged: op %u err %d ptr %#lx val %#lx caller %#lx: no such refusal",
+			      f->op, f->err,
 			      (unsigned long)f->ptr, (unsigned long)f->val,
 			      f->caller);
 		}
@@ -980,8 +981,8 @@ static void check_run(void)
 			int bound = max_prev > max_imm ? max_prev : max_imm;
 
 			CHECK(q->last_app > bound,
-			      "flush id %u from fault context applied at %d, "
-			      "before an issued update at %d", id, q->last_app,
+			      "flush id %u from fault context applied at %d, before an issued update at %d",
+			      id, q->last_app,
 			      bound);
 			continue;
 		}
@@ -1076,28 +1077,26 @@ static const struct {
 	const char *hex;
 } seeds[] = {
 	{ "refused first update, a later one to the same pte after a flush",
-	  "01" "0f00" "1900" "0000" "0000" "1500" "0000" },
+	  "01 0f00 1900 0000 0000 1500 0000" },
 	{ "the same in preempt mode, every sub-call cut after one request",
-	  "02" "0f00" "1901" "0000" "0000" "0000" "1500" "0000" },
+	  "02 0f00 1901 0000 0000 0000 1500 0000" },
 	{ "refused update, its entry's tail, a flush after it",
-	  "00" "0f00" "0900" "0000" "0001" "0400" "1500" },
+	  "00 0f00 0900 0000 0001 0400 1500" },
 	{ "the tail's second request refused too",
-	  "01" "0f00" "0900" "0911" "0000" "0001" "0002" "0003" },
+	  "01 0f00 0900 0911 0000 0001 0002 0003" },
 	{ "lone update refused, with its INVLPG",
-	  "00" "0700" "0900" "0200" "0400" },
+	  "00 0700 0900 0200 0400" },
 	{ "lone update taken, with its INVLPG",
-	  "00" "0700" "0200" "4400" },
+	  "00 0700 0200 4400" },
 	{ "PRESERVE_AD commit of a pte without A/D, hardware sets both",
-	  "00" "0700" "0300" "0a30" },
+	  "00 0700 0300 0a30" },
 	{ "update from fault context beside a queued one",
-	  "00" "0700" "0000" "4001" },
+	  "00 0700 0000 4001" },
 	{ "two vCPUs, the other wakes: recheck at leave",
-	  "00" "0b18" "0700" "0000" "0400" "0b04" },
+	  "00 0b18 0700 0000 0400 0b04" },
 	{ "a refused tail after deferred puts",
-	  "80" "0f00" "0901" "0000" "0001" "0002" "0400" },
+	  "80 0f00 0901 0000 0001 0002 0400" },
 };
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void hex_input(const char *hex, uint8_t *buf, size_t *len)
 {
@@ -1106,47 +1105,13 @@ static void hex_input(const char *hex, uint8_t *buf, size_t *len)
 	for (; hex[0] && hex[1]; hex += 2) {
 		unsigned int byte;
 
+		while (*hex == ' ')
+			hex++;
 		if (sscanf(hex, "%2x", &byte) != 1)
 			abort();
 		buf[n++] = (uint8_t)byte;
 	}
 	*len = n;
-}
-
-/*
- * MC_FUZZ_MODE=intact|clobber|preempt runs every input in that mode
- * (to show what one mode catches); MC_FUZZ_TRACE=1 traces operations
- * and what reached the double.
- */
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	const char *m = getenv("MC_FUZZ_MODE");
-	unsigned int k;
-
-	(void)argc;
-	(void)argv;
-	find_callers();
-	trace = getenv("MC_FUZZ_TRACE") != NULL;
-	if (m) {
-		for (force_mode = HC_PREEMPT; force_mode >= 0; force_mode--)
-			if (!strcmp(m, hc_mode_name(force_mode)))
-				break;
-		if (force_mode < 0) {
-			fprintf(stderr, "mc-fuzz: bad MC_FUZZ_MODE=\"%s\" (intact, clobber or preempt)\n",
-				m);
-			exit(2);
-		}
-	}
-	atexit(print_stats);
-	for (k = 0; k < ARRAY_SIZE(seeds); k++) {
-		uint8_t buf[64];
-		size_t len;
-
-		hex_input(seeds[k].hex, buf, &len);
-		TRACE("seed %u: %s\n", k, seeds[k].what);
-		LLVMFuzzerTestOneInput(buf, len);
-	}
-	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -1232,5 +1197,41 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	st[cur_mode].deferred_puts += hc.deferred_puts;
 	st[cur_mode].uvm += nuvm;
 	hc_reset();
+	return 0;
+}
+
+/*
+ * MC_FUZZ_MODE=intact|clobber|preempt runs every input in that mode
+ * (to show what one mode catches); MC_FUZZ_TRACE=1 traces operations
+ * and what reached the double.
+ */
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	const char *m = getenv("MC_FUZZ_MODE");
+	unsigned int k;
+
+	(void)argc;
+	(void)argv;
+	find_callers();
+	trace = getenv("MC_FUZZ_TRACE") != NULL;
+	if (m) {
+		for (force_mode = HC_PREEMPT; force_mode >= 0; force_mode--)
+			if (!strcmp(m, hc_mode_name(force_mode)))
+				break;
+		if (force_mode < 0) {
+			fprintf(stderr, "mc-fuzz: bad MC_FUZZ_MODE=\"%s\" (intact, clobber or preempt)\n",
+				m);
+			exit(2);
+		}
+	}
+	atexit(print_stats);
+	for (k = 0; k < ARRAY_SIZE(seeds); k++) {
+		uint8_t buf[64];
+		size_t len;
+
+		hex_input(seeds[k].hex, buf, &len);
+		TRACE("seed %u: %s\n", k, seeds[k].what);
+		LLVMFuzzerTestOneInput(buf, len);
+	}
 	return 0;
 }

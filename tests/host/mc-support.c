@@ -5,6 +5,7 @@
  */
 /* The guest's headers first: glibc's redefine what they share. */
 #include <linux/kernel.h>
+#include <linux/errno.h>
 #include <asm/smp.h>
 #include <asm/hcstat.h>
 #include <asm/pgalloc.h>
@@ -21,7 +22,7 @@ struct cpu_data host_cpu;
 unsigned int nr_cpus_online = 1;
 u32 xen_features[32];
 
-jmp_buf *host_panic_jmp;
+void *host_panic_jmp;
 void (*host_panic_hook)(const char *msg);
 char host_panic_msg[256];
 unsigned int host_panics;
@@ -72,22 +73,26 @@ void panic(const char *fmt, ...)
 	va_end(ap);
 	host_panics++;
 	if (host_panic_jmp)
-		longjmp(*host_panic_jmp, 1);
+		longjmp(*(jmp_buf *)host_panic_jmp, 1);
 	if (host_panic_hook)
 		host_panic_hook(host_panic_msg);
-	fprintf(stderr, "unexpected panic: %s\n", host_panic_msg);
+	fprintf(stderr, "unexpected %s: %s\n", __func__, host_panic_msg);
 	abort();
 }
 
-size_t strlcpy(char *dst, const char *src, size_t size)
+/* lib/string.c's, which the host build does not link (libc's clash). */
+ssize_t strscpy(char *dst, const char *src, size_t size)
 {
-	size_t len = strlen(src);
+	size_t len;
 
-	if (size) {
-		size_t n = len < size - 1 ? len : size - 1;
-
-		memcpy(dst, src, n);
-		dst[n] = '\0';
+	if (!size)
+		return -E2BIG;
+	len = strnlen(src, size);
+	if (len == size) {
+		memcpy(dst, src, size - 1);
+		dst[size - 1] = '\0';
+		return -E2BIG;
 	}
+	memcpy(dst, src, len + 1);
 	return len;
 }

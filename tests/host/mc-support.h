@@ -12,8 +12,8 @@
 
 #include <setjmp.h>
 
-/* While non-NULL, panic() longjmps here (with 1) instead of aborting. */
-extern jmp_buf *host_panic_jmp;
+/* While non-NULL (a jmp_buf *), panic() longjmps there instead of aborting. */
+extern void *host_panic_jmp;
 /* Otherwise, if set, panic() calls this (which must not return). */
 extern void (*host_panic_hook)(const char *msg);
 extern char host_panic_msg[256];

@@ -151,9 +151,9 @@ const struct mmu_failure *failure(unsigned int k)
 	unsigned int n = (unsigned int)mmu_delta().failures;
 	const struct mmu_failure *f;
 
-	expect(k < n, "failure %u asked for, but this test reported %u", k, n);
+	expect(k < n, "refusal %u asked for, but this test reported %u", k, n);
 	f = xen_mmu_failure(n - 1 - k);
-	expect(f, "failure %u of %u is no longer in the log", k, n);
+	expect(f, "refusal %u of %u is no longer in the log", k, n);
 	return f;
 }
 

@@ -9,7 +9,7 @@
 #define ADDR(i)		(0x40000000UL + (unsigned long)(i) * PAGE_SIZE)
 #define NR_PTES		4096
 
-static pte_t ptes[NR_PTES] __attribute__((aligned(4096)));
+static pte_t ptes[NR_PTES] __aligned(4096);
 
 static u64 ma(unsigned int i)
 {

@@ -12,6 +12,7 @@
 #include <asm/smp.h>
 #include <asm/traps.h>
 #include <asm/pgalloc.h>
+#include <asm/sections.h>
 #include <asm/paravirt.h>
 #include <asm/xen/hypervisor.h>
 #include <asm/xen/hypercall.h>
@@ -80,7 +81,6 @@ static unsigned long pfn_after(unsigned long va, unsigned long bytes)
 static unsigned long first_free_pfn(void)
 {
 	struct start_info *si = xen_start_info;
-	extern char _end[];
 	unsigned long first = virt_to_pfn(_end);
 
 	first = max(first, pfn_after(si->mfn_list, si->nr_pages * sizeof(unsigned long)));

@@ -652,7 +652,7 @@ static int set_pte_txn(const char *val, bool apply, const char **why)
 		return -EINVAL;
 	}
 	if (apply)
-		strlcpy(pte_txn, val, sizeof(pte_txn));
+		strscpy(pte_txn, val, sizeof(pte_txn));
 	return 0;
 }
 DEFINE_KPARAM(pte_txn, set_pte_txn);
