@@ -2,7 +2,8 @@
 /*
  * The work a boot does: the selected self-tests (KTAP), then any job the
  * command line asked for.  fail= makes the guest misbehave on purpose so
- * the harness's own tests can see it report each kind of failure.
+ * the harness's own tests can see it report each kind of failure
+ * (fail=ktap prints a fixed "not ok"; fail=expect fails a real assertion).
  */
 #include <linux/kernel.h>
 #include <linux/errno.h>
@@ -15,6 +16,7 @@
 
 enum fail_mode {
 	FAIL_NONE, FAIL_KTAP, FAIL_PANIC, FAIL_FAULT, FAIL_HANG, FAIL_LAZY_NEST,
+	FAIL_EXPECT,
 };
 
 static enum fail_mode fail_mode;
@@ -24,7 +26,7 @@ static int set_fail(const char *val, bool apply, const char **why)
 	static const char *const modes[] = {
 		[FAIL_KTAP] = "ktap", [FAIL_PANIC] = "panic",
 		[FAIL_FAULT] = "fault", [FAIL_HANG] = "hang",
-		[FAIL_LAZY_NEST] = "lazy-nest",
+		[FAIL_LAZY_NEST] = "lazy-nest", [FAIL_EXPECT] = "expect",
 	};
 	unsigned int i;
 
@@ -35,7 +37,7 @@ static int set_fail(const char *val, bool apply, const char **why)
 			return 0;
 		}
 	}
-	*why = "expected ktap, panic, fault, hang or lazy-nest";
+	*why = "expected ktap, expect, panic, fault, hang or lazy-nest";
 	return -EINVAL;
 }
 DEFINE_KPARAM(fail, set_fail);
@@ -73,6 +75,14 @@ bool pvbatch_main(void)
 		printk("KTAP version 1\n1..1\n# fail=ktap requested\n"
 		       "not ok 1 harness.deliberate_failure\n");
 		return false;
+	}
+	/*
+	 * fail=expect: the harness suite, whose case fails a real KT_EXPECT,
+	 * runs through the normal KTAP path (instead of the default suites).
+	 */
+	if (fail_mode == FAIL_EXPECT) {
+		ktap_default_none();
+		ktap_force_suite("harness");
 	}
 	/* A benchmark replaces the default self-tests; named ones still run. */
 	if (job)

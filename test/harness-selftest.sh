@@ -50,9 +50,12 @@ case_() {
 objcopy --remove-section=.note.Xen "$top/build/pvbatch.elf" "$out/no-notes.elf"
 
 echo "KTAP version 1"
-echo "1..8"
+echo "1..9"
 case_ passing 0 'PASS \(direct' --vcpus 2 -- selftest=boot
+# fail=ktap prints a fixed "not ok": the harness's judge alone.
 case_ ktap-failure 1 'KTAP failure: not ok 1 harness.deliberate_failure' -- fail=ktap
+# fail=expect: a real KT_EXPECT fails, through ktap_fail and the runner.
+case_ expect-failure 1 'KTAP failure: not ok 1 harness.expect_fails' -- fail=expect
 case_ panic 1 'did not shut down cleanly: crash' -- fail=panic
 case_ page-fault 1 'did not shut down cleanly: crash' -- fail=fault
 case_ lazy-rule 1 'did not shut down cleanly: crash' -- fail=lazy-nest
@@ -62,6 +65,8 @@ case_ refused 1 'did not shut down cleanly: refused' --kernel "$out/no-notes.elf
 
 # The guest must also have said why, on its console.
 for pair in "page-fault:unhandled page fault" "lazy-rule:entered twice" \
+	    "expect-failure:# FAIL tests/guest/selftest_harness.c:" \
+	    "expect-failure:pvbatch: verdict FAIL" \
 	    "bad-cmdline:unknown key 'nosuchkey'" "panic:fail=panic requested"; do
 	name=${pair%%:*} msg=${pair#*:}
 	if ! grep -q "$msg" "$out/$name/guest-console.log"; then
