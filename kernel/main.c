@@ -10,13 +10,14 @@
 #include <linux/string.h>
 #include <asm/smp.h>
 #include <asm/paravirt.h>
+#include <asm/traps.h>
 #include <pvbatch/cmdline.h>
 #include <pvbatch/ktap.h>
 #include <pvbatch/main.h>
 
 enum fail_mode {
 	FAIL_NONE, FAIL_KTAP, FAIL_PANIC, FAIL_FAULT, FAIL_HANG, FAIL_LAZY_NEST,
-	FAIL_EXPECT,
+	FAIL_EXPECT, FAIL_UPPER_RW, FAIL_SPURIOUS_LOOP,
 };
 
 static enum fail_mode fail_mode;
@@ -27,6 +28,7 @@ static int set_fail(const char *val, bool apply, const char **why)
 		[FAIL_KTAP] = "ktap", [FAIL_PANIC] = "panic",
 		[FAIL_FAULT] = "fault", [FAIL_HANG] = "hang",
 		[FAIL_LAZY_NEST] = "lazy-nest", [FAIL_EXPECT] = "expect",
+		[FAIL_UPPER_RW] = "upper-rw", [FAIL_SPURIOUS_LOOP] = "spurious-loop",
 	};
 	unsigned int i;
 
@@ -37,7 +39,7 @@ static int set_fail(const char *val, bool apply, const char **why)
 			return 0;
 		}
 	}
-	*why = "expected ktap, expect, panic, fault, hang or lazy-nest";
+	*why = "expected ktap, expect, panic, fault, hang, lazy-nest, upper-rw or spurious-loop";
 	return -EINVAL;
 }
 DEFINE_KPARAM(fail, set_fail);
@@ -55,6 +57,12 @@ static void fail_on_purpose(void)
 		printk("fail=lazy-nest: entering lazy MMU mode twice\n");
 		arch_enter_lazy_mmu_mode();
 		arch_enter_lazy_mmu_mode();
+		break;
+	case FAIL_SPURIOUS_LOOP:
+		traps_check_pte_only();
+		__attribute__((__fallthrough__));
+	case FAIL_UPPER_RW:
+		fail_write_under_ro_l2();
 		break;
 	case FAIL_HANG:
 		printk("fail=hang: spinning forever\n");

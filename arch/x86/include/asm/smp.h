@@ -34,6 +34,10 @@ struct cpu_data {
 	void *fault_hook_data;
 	u64 faults;			/* faults the hook handled */
 	u64 spurious_faults;		/* stale TLB entries, retried */
+	/* The retry bound (traps.c): the page, since when, how many. */
+	unsigned long spurious_page;
+	u64 spurious_since;
+	unsigned int spurious_repeats;
 };
 
 static __always_inline struct cpu_data *this_cpu(void)
