@@ -64,7 +64,7 @@ include tests/host/host-tests.mk
 # failure detection.
 check-direct: $(GUEST)
 	test/run-pv-guest.sh --direct --vcpus 2
-	test/run-pv-guest.sh --direct --vcpus 4 --out $(O)/direct-4 -- selftest=tlb
+	test/run-pv-guest.sh --direct --vcpus 4 --out $(O)/direct-4 -- selftest=tlb,lock
 	test/harness-selftest.sh --direct
 
 # As a domU under stock xl in a Linux dom0, with the hypervisor-side trace
