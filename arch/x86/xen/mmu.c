@@ -258,21 +258,81 @@ static const struct txn_backend *find_backend(const char *name)
 	return NULL;
 }
 
+/*
+ * Switching the transaction pair.  A vCPU inside a lazy MMU section may be
+ * between a start and its commit: switching then could pair one backend's
+ * start with another's commit.  So a switch is refused (-EBUSY) while
+ * another vCPU is inside a lazy section, and a vCPU entering one while a
+ * switch is under way waits for it to end (a few stores).  Both sides
+ * announce themselves, then look at the other (a Dekker pair, with full
+ * barriers): either the switch sees the section and is refused, or the
+ * section sees the switch and waits.  Switching from inside a lazy
+ * section on the same vCPU is a bug: it panics.  (The transaction pair
+ * is used only inside lazy sections: change_protection() and tests.)
+ */
+static int in_lazy_section[NR_CPUS];	/* per vCPU: inside one */
+static int txn_switching;		/* a switch is under way */
+
+void pv_lazy_section_enter(void)
+{
+	int *me = &in_lazy_section[smp_processor_id()];
+
+	for (;;) {
+		__atomic_store_n(me, 1, __ATOMIC_SEQ_CST);
+		if (!__atomic_load_n(&txn_switching, __ATOMIC_SEQ_CST))
+			return;
+		__atomic_store_n(me, 0, __ATOMIC_SEQ_CST);
+		while (__atomic_load_n(&txn_switching, __ATOMIC_ACQUIRE))
+			asm volatile("pause" ::: "memory");	/* a few stores long */
+	}
+}
+
+void pv_lazy_section_leave(void)
+{
+	__atomic_store_n(&in_lazy_section[smp_processor_id()], 0, __ATOMIC_SEQ_CST);
+}
+
+/* Is a vCPU other than this one inside a lazy section? */
+static bool others_in_lazy_section(void)
+{
+	unsigned int cpu, self = smp_processor_id();
+
+	for (cpu = 0; cpu < nr_cpus_online; cpu++)
+		if (cpu != self && __atomic_load_n(&in_lazy_section[cpu], __ATOMIC_SEQ_CST))
+			return true;
+	return false;
+}
+
+int pv_mmu_select_txn(const char *name,
+		      pte_t (*start)(unsigned long addr, pte_t *ptep),
+		      void (*commit)(unsigned long addr, pte_t *ptep, pte_t old,
+				     pte_t pte))
+{
+	if (xen_mc_batch()->lazy)
+		panic("pv_mmu_select(%s) inside a lazy MMU section", name);
+	if (__atomic_exchange_n(&txn_switching, 1, __ATOMIC_SEQ_CST))
+		return -EBUSY;
+	if (others_in_lazy_section()) {
+		__atomic_store_n(&txn_switching, 0, __ATOMIC_RELEASE);
+		return -EBUSY;
+	}
+	pv_mmu_ops.name = name;
+	pv_mmu_ops.ptep_modify_prot_start = start;
+	pv_mmu_ops.ptep_modify_prot_commit = commit;
+	__atomic_store_n(&txn_switching, 0, __ATOMIC_RELEASE);
+	return 0;
+}
+
 int pv_mmu_select(const char *name)
 {
 	const struct txn_backend *b = find_backend(name);
 
 	if (!b)
 		return -EINVAL;
-	if (xen_mc_batch()->lazy)
-		panic("pv_mmu_select(%s) inside a lazy MMU section", name);
 	if (b->needs_preserve_ad &&
 	    !xen_feature(XENFEAT_mmu_pt_update_preserve_ad))
 		return -ENOSYS;
-	pv_mmu_ops.name = b->name;
-	pv_mmu_ops.ptep_modify_prot_start = b->start;
-	pv_mmu_ops.ptep_modify_prot_commit = b->commit;
-	return 0;
+	return pv_mmu_select_txn(b->name, b->start, b->commit);
 }
 
 static char pte_txn[16] = "xen";

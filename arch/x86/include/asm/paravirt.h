@@ -38,8 +38,20 @@ struct pv_mmu_ops {
 
 extern struct pv_mmu_ops pv_mmu_ops;
 
-/* Select the transaction backend by name; -EINVAL if unknown/unsupported. */
+/*
+ * Select the transaction backend by name: -EINVAL if unknown, -ENOSYS if
+ * Xen lacks what it needs, -EBUSY while any vCPU is inside a lazy MMU
+ * section (it may be between a start and its commit).
+ */
 int pv_mmu_select(const char *name);
+/* The same, with a pair not in the table (tests only: negative controls). */
+int pv_mmu_select_txn(const char *name,
+		      pte_t (*start)(unsigned long addr, pte_t *ptep),
+		      void (*commit)(unsigned long addr, pte_t *ptep, pte_t old,
+				     pte_t pte));
+/* Lazy sections, counted for the switch above (arch/x86/xen/mmu.c). */
+void pv_lazy_section_enter(void);
+void pv_lazy_section_leave(void);
 
 static inline pte_t ptep_get(pte_t *ptep)
 {
@@ -69,12 +81,16 @@ static inline void ptep_modify_prot_commit(unsigned long addr, pte_t *ptep,
 
 static inline void arch_enter_lazy_mmu_mode(void)
 {
+	pv_lazy_section_enter();
 	pv_mmu_ops.enter_lazy_mmu();
 }
 
 static inline int arch_leave_lazy_mmu_mode(void)
 {
-	return pv_mmu_ops.leave_lazy_mmu();
+	int rc = pv_mmu_ops.leave_lazy_mmu();
+
+	pv_lazy_section_leave();
+	return rc;
 }
 
 static inline void flush_tlb_range(unsigned long start, unsigned long end)
