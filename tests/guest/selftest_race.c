@@ -21,6 +21,7 @@
 #include <linux/kernel.h>
 #include <linux/errno.h>
 #include <linux/string.h>
+#include <asm/hcstat.h>
 #include <asm/paravirt.h>
 #include <asm/pgalloc.h>
 #include <asm/ptrace.h>
@@ -33,6 +34,8 @@
 #include "testlib.h"
 
 #define RACE_MAX_PAGES	4096
+/* From here on, a change must span two batches of the xen backend. */
+#define RACE_WIDE_PAGES	2048
 
 static unsigned long race_rounds = 200, race_pages = 512;
 
@@ -163,12 +166,14 @@ static void unsafe_commit(unsigned long addr, pte_t *ptep, pte_t old, pte_t pte)
 struct race_result {
 	u64 writes, reads, lost_dirty, lost_accessed, faults, passes;
 	u64 uvm;		/* batches sent as one update_va_mapping */
+	u64 calls;		/* MMU hypercalls the changes issued */
 	int err;
 };
 
 static void run_race(const char *backend, struct race_result *res)
 {
 	struct race *rc = &race;
+	const char *saved_name = pv_mmu_ops.name;
 	pte_t (*saved_start)(unsigned long, pte_t *) = pv_mmu_ops.ptep_modify_prot_start;
 	void (*saved_commit)(unsigned long, pte_t *, pte_t, pte_t) =
 		pv_mmu_ops.ptep_modify_prot_commit;
@@ -179,11 +184,9 @@ static void run_race(const char *backend, struct race_result *res)
 	bool toggle = false;
 
 	memset(res, 0, sizeof(*res));
-	if (unsafe) {
-		pv_mmu_select("xen");
-		pv_mmu_ops.ptep_modify_prot_start = unsafe_start;
-		pv_mmu_ops.ptep_modify_prot_commit = unsafe_commit;
-	} else if (pv_mmu_select(backend)) {
+	/* The control goes through the same guard as any backend switch. */
+	if (unsafe ? pv_mmu_select_txn("unsafe", unsafe_start, unsafe_commit)
+		   : pv_mmu_select(backend)) {
 		res->err = -EINVAL;
 		return;
 	}
@@ -205,9 +208,11 @@ static void run_race(const char *backend, struct race_result *res)
 		do {
 			pgprot_t prot = __pgprot(_PAGE_PRESENT | _PAGE_RW |
 						 (toggle ? _PAGE_SOFTW1 : 0));
+			u64 calls = hypercalls_issued();
 			int err = change_protection(&rc->r, rc->r.start,
 						    region_end(&rc->r), prot);
 
+			res->calls += hypercalls_issued() - calls;
 			if (err && !res->err)
 				res->err = err;
 			toggle = !toggle;
@@ -235,13 +240,15 @@ static void run_race(const char *backend, struct race_result *res)
 		smp_wait(cpu);
 		res->faults += rc->faults[cpu];
 	}
-	pv_mmu_ops.ptep_modify_prot_start = saved_start;
-	pv_mmu_ops.ptep_modify_prot_commit = saved_commit;
+	if (pv_mmu_select_txn(saved_name, saved_start, saved_commit) && !res->err)
+		res->err = -EBUSY;
 	ktap_diag("race backend=%s vcpus=%u rounds=%lu pages=%lu writes=%lu reads=%lu "
-		  "lost_dirty=%lu lost_accessed=%lu faults=%lu passes=%lu uvm=%lu",
+		  "lost_dirty=%lu lost_accessed=%lu faults=%lu passes=%lu uvm=%lu "
+		  "calls_per_pass=%lu.%02lu",
 		  backend, nr_cpus_online, race_rounds, rc->r.npages, res->writes,
 		  res->reads, res->lost_dirty, res->lost_accessed, res->faults,
-		  res->passes, res->uvm);
+		  res->passes, res->uvm, res->calls / res->passes,
+		  res->calls * 100 / res->passes % 100);
 }
 
 static bool race_setup(void)
@@ -276,6 +283,11 @@ static void race_must_not_lose(const char *backend)
 	/* One page: the xen commit's update_va_mapping path must be in the race. */
 	if (race.r.npages == 1 && !strcmp(backend, "xen"))
 		KT_EXPECT(res.uvm > 0, "xen: no update went as update_va_mapping");
+	/* A wide region: each lazy section must span at least two batches. */
+	if (race.r.npages >= RACE_WIDE_PAGES && !strcmp(backend, "xen"))
+		KT_EXPECT(res.calls >= 2 * res.passes,
+			  "xen: %lu hypercalls for %lu changes of %lu pages: a change does "
+			  "not span two batches", res.calls, res.passes, race.r.npages);
 }
 
 static void race_generic(void) { race_must_not_lose("generic"); }

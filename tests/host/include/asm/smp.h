@@ -36,4 +36,8 @@ static inline bool in_fault_context(void)
 	return this_cpu()->fault_depth != 0;
 }
 
+static inline void cpu_relax(void)
+{
+}
+
 #endif
