@@ -93,9 +93,15 @@ static struct xen_mmu_cpu *this_mmu(void)
 	return &xen_mmu_cpus[smp_processor_id()];
 }
 
+/* The one test of "may this update be deferred?" (asm/xen/mmu.h). */
+static __always_inline bool lazy_here(const struct xen_mmu_cpu *m)
+{
+	return m->lazy && !in_fault_context();
+}
+
 bool xen_lazy_mmu(void)
 {
-	return this_mmu()->lazy && !in_fault_context();
+	return lazy_here(this_mmu());
 }
 
 /* Element size of the requests an op carries. */
@@ -342,7 +348,7 @@ void xen_queue_pte_update(u64 ptr, u64 val, unsigned long va,
 	struct xen_mmu_cpu *m = this_mmu();
 	struct lone_update *l = &m->lone;
 
-	if (!xen_lazy_mmu()) {
+	if (!lazy_here(m)) {
 		xen_mmu_update_now(ptr, val, caller);
 		return;
 	}
@@ -356,6 +362,30 @@ void xen_queue_pte_update(u64 ptr, u64 val, unsigned long va,
 	queue_update(ptr, val, caller);
 }
 
+/*
+ * The per-pte step, inline: if the batch's last entry can take one more
+ * update, that is all there is to do.  Anything else (not lazy, a held
+ * lone update, an empty or full batch, a flush last) takes the way
+ * through xen_queue_pte_update(), which decides the same way.
+ */
+static __always_inline void queue_pte(u64 ptr, u64 val, unsigned long va,
+				      unsigned long caller)
+{
+	struct xen_mmu_cpu *m = this_mmu();
+	struct mmu_update *u;
+
+	if (likely(lazy_here(m) && !m->lone.held)) {
+		u = xen_mc_extend_args(__HYPERVISOR_mmu_update, sizeof(*u),
+				       caller);
+		if (likely(u)) {
+			u->ptr = ptr;
+			u->val = val;
+			return;
+		}
+	}
+	xen_queue_pte_update(ptr, val, va, caller);
+}
+
 static pte_t xen_ptep_get(pte_t *ptep)
 {
 	return ptep_read(ptep);
@@ -363,8 +393,8 @@ static pte_t xen_ptep_get(pte_t *ptep)
 
 static void xen_set_pte_at(unsigned long addr, pte_t *ptep, pte_t pte)
 {
-	xen_queue_pte_update(ptep_to_machine(ptep) | MMU_NORMAL_PT_UPDATE,
-			     pte_val(pte), addr, _RET_IP_);
+	queue_pte(ptep_to_machine(ptep) | MMU_NORMAL_PT_UPDATE, pte_val(pte),
+		  addr, _RET_IP_);
 }
 
 /*
@@ -408,8 +438,8 @@ static void xen_ptep_modify_prot_commit(unsigned long addr, pte_t *ptep,
 
 	if (ad)
 		pte = __pte(pte_val(pte) | _PAGE_AD);
-	xen_queue_pte_update(ptep_to_machine(ptep) | MMU_PT_UPDATE_PRESERVE_AD,
-			     pte_val(pte), ad ? addr : 0, _RET_IP_);
+	queue_pte(ptep_to_machine(ptep) | MMU_PT_UPDATE_PRESERVE_AD,
+		  pte_val(pte), ad ? addr : 0, _RET_IP_);
 }
 
 static void xen_ptep_modify_prot_commit_nobatch(unsigned long addr, pte_t *ptep,
