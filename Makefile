@@ -10,6 +10,8 @@
 #   make bench       the full benchmark: build/bench/{results.jsonl,report.md,report.png}
 #   make check-long  the long A/D race proof (10^6 writes per backend)
 #   make fuzz        a long fuzz run of the batching layer
+#   make linux       Linux 6.1 from Debian's source, stock and with
+#                    linux/patches/: build/linux/{stock,pvbatch}/bzImage
 #   make clean       remove all build/test output (build/* but build/cache)
 #   make distclean   and the package cache build/cache too
 
@@ -52,6 +54,11 @@ $(GUEST): $(GUEST_OBJS) arch/x86/kernel/pvbatch.lds
 
 deps:
 	test/deps.sh
+
+# Two Linux kernels from one configuration (linux/build.sh); the source
+# and object trees are cached outside the clone (PVBATCH_LINUX_CACHE).
+linux:
+	linux/build.sh
 
 # sparse over every guest C file, with the guest's own flags.
 sparse: $(GUEST_SRCS)
@@ -149,5 +156,5 @@ distclean: clean
 	rm -rf $(O)/cache
 
 .PHONY: all deps sparse check check-direct check-race check-xl check-long run clean
-.PHONY: distclean
+.PHONY: distclean linux
 .PHONY: bench bench-smoke tool-tests lint
