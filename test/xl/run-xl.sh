@@ -266,9 +266,13 @@ if [ $trace = 1 ] && [ -s "$res/trace.bin" ]; then
 	# Per-record dump, kept to the guest's hypercall lines (and any lost
 	# records): the only place xenalyze shows how many requests each
 	# mmu_update/mmuext_op carried, and which records are continuations.
+	# xenalyze-domain.txt: all the domain's records (ptwr and privop
+	# emulations with their guest eip too), for tools/linux-profile.
 	"$xenalyze" --cpu-hz="${mhz}M" --dump-all "$tdir/trace.bin" 2> /dev/null |
-		grep -a -E " d${domid}v[0-9]+ +hypercall |lost_records" \
-		> "$tdir/xenalyze-hypercalls.txt" || :
+		grep -a -E " d${domid}v[0-9]+ |lost_records" \
+		> "$tdir/xenalyze-domain.txt" || :
+	grep -a -E " d${domid}v[0-9]+ +hypercall |lost_records" \
+		"$tdir/xenalyze-domain.txt" > "$tdir/xenalyze-hypercalls.txt" || :
 	tools/trace-report --xenalyze "$tdir/xenalyze.txt" \
 		--dump "$tdir/xenalyze-hypercalls.txt" \
 		--console "$outdir/guest-console.log" --domid "$domid" \
