@@ -10,9 +10,7 @@ instruction pointer).
 
 Phases: the Linux programs (bench/linux/*.c) bracket each measured span
 with two marks, each mark an ioperm() on and off: physdev_op hypercalls,
-which nothing else in the domU makes once it is up.  A mark is a cluster
-of top-level physdev_ops on one vCPU with at most MARK_GAP of that vCPU's
-records between them (a process's first ioperm() makes three).  The
+which nothing else in the domU makes once it is up (find_marks()).  The
 console says, in order, what the marks are:
     SPAN <workload> <pages> <phase> <count>   the next count spans
     SPAN - 0 absorb 1                         one lone mark
@@ -36,7 +34,6 @@ from . import Error
 from . import trace
 from .xenabi import abi
 
-MARK_GAP = 64
 EVENT_RE = re.compile(r"^\s*(\d+\.\d+) [|x \-]+ d(\d+)v(\d+) (.*)$")
 EIP_RE = re.compile(r"\beip ([0-9a-f]+)\b")
 SPAN_RE = re.compile(r"SPAN (\S+) (\d+) (\S+) (\d+)\s*$")
@@ -46,10 +43,10 @@ PT_CALLS = ("mmu_update", "mmuext_op", "update_va_mapping")
 class Event:
     """A PV event other than a hypercall."""
 
-    __slots__ = ("kind", "vcpu", "eip")
+    __slots__ = ("kind", "vcpu", "eip", "time")
 
-    def __init__(self, kind, vcpu, eip):
-        self.kind, self.vcpu, self.eip = kind, vcpu, eip
+    def __init__(self, kind, vcpu, eip, time):
+        self.kind, self.vcpu, self.eip, self.time = kind, vcpu, eip, time
 
 
 def event_kind(text):
@@ -77,14 +74,20 @@ def parse_domain_dump(lines, domid, where="dump"):
             continue
         text = m.group(4)
         if re.match(r" ?hypercall ", text):
-            hc_lines.append(line)
+            # xenalyze marks some records' CPU column with "-", which the
+            # shared parser does not expect: it is only a marker.
+            # Past kexec_op (37) xenalyze prints no name: give it one.
+            head, sep, tail = line.partition(" d%s" % m.group(2))
+            tail = re.sub(r"(hypercall +([0-9a-f]+))\s*$", r"\1 (nr_\2)", tail)
+            hc_lines.append(head.replace("-", " ") + sep + tail)
             order.append(None)
             continue
         kind = event_kind(text)
         if kind is None:
             continue
         e = EIP_RE.search(text)
-        order.append(Event(kind, int(m.group(3)), int(e.group(1), 16) if e else None))
+        order.append(Event(kind, int(m.group(3)), int(e.group(1), 16) if e else None,
+                           float(m.group(1))))
     dump = trace.parse_dump_lines(hc_lines, domid, where)
     recs = iter(dump.records)
     out = []
@@ -163,30 +166,26 @@ class Phase:
         return sum(n * c for n, c in self.mmu_reqs.items())
 
 
-def find_marks(events):
-    """Marks as (first index, last index) into events."""
+def find_marks(events, need):
+    """The last need marks, as (first index, last index) into events.
+
+    A mark is two top-level physdev_ops (ioperm() on, then off).  Once the
+    domU is up nothing else makes physdev_ops, so the last 2 * need of
+    them are the marks, in pairs.  The two halves of a mark are usually
+    adjacent on one vCPU (physdev_op, iret, physdev_op), but the process
+    can be preempted or moved in between, so nothing more is asked of
+    them; a physdev_op from anything else would shift the pairs, which
+    the span counts then show (a mark pair would enclose records of the
+    wrong shape), so each pair's spread is reported in the profile.
+    """
     nr_phys = abi().nr("physdev_op")
-    own_since = defaultdict(int)   # vcpu -> its records since its last physdev
-    marks, cur = [], {}
-    for i, e in enumerate(events):
-        v = e.vcpu
-        if isinstance(e, trace.Record) and e.nr == nr_phys and e.new_call:
-            c = cur.get(v)
-            if c is not None and own_since[v] <= MARK_GAP:
-                c[1] = i
-                c[2] += 1
-            else:
-                if c is not None and c[2] >= 2:
-                    marks.append((c[0], c[1]))
-                cur[v] = [i, i, 1]
-            own_since[v] = 0
-        else:
-            own_since[v] += 1
-    for c in cur.values():
-        if c[2] >= 2:
-            marks.append((c[0], c[1]))
-    marks.sort()
-    return marks
+    phys = [i for i, e in enumerate(events)
+            if isinstance(e, trace.Record) and e.nr == nr_phys and e.new_call]
+    if len(phys) < 2 * need:
+        raise Error("the trace has %d physdev_op calls, the console's SPAN lines "
+                    "want %d marks (%d)" % (len(phys), need, 2 * need))
+    phys = phys[len(phys) - 2 * need:]
+    return [(phys[2 * k], phys[2 * k + 1]) for k in range(need)]
 
 
 def count(events, lo, hi, ph, symbols):
@@ -244,12 +243,8 @@ def profile(events, spans, symbols=None):
         ph.spans = 1
         count(events, 0, len(events), ph, symbols)
         return phases
-    marks = find_marks(events)
     need = sum(1 if p == "absorb" else 2 * c for _, _, p, c in spans)
-    if len(marks) < need:
-        raise Error("the trace has %d marks, the console's SPAN lines want %d"
-                    % (len(marks), need))
-    marks = marks[len(marks) - need:]
+    marks = find_marks(events, need)
     k = 0
     for wl, n, phase, c in spans:
         if phase == "absorb":

@@ -101,6 +101,7 @@ FIELDS = {f.name: f for f in (
     _f("workload", _text, doc="what was measured, when not plain mprotect"),
     # The Linux workloads (bench/linux/mm-bench.c) and their trace.
     _f("ns_per_round", _number, doc="median ns per round (a fork, a munmap)"),
+    _f("ns_per_pte_max", _number, doc="maximum over repeats"),
     _f("pt_hypercalls_per_pte", _number, null=True,
        doc="page-table hypercalls (mmu_update, mmuext_op, update_va_mapping, "
            "and multicalls holding one, once each) / ptes, from the trace"),
