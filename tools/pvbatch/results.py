@@ -21,7 +21,9 @@ LINUX_SERIES = "linux"
 # Linux 6.1 built from source with linux/patches/ (make linux).
 LINUX_PVBATCH_SERIES = "linux-pvbatch"
 LINUX_ALL = (LINUX_SERIES, LINUX_PVBATCH_SERIES)
-SERIES = GUEST_SERIES + LINUX_ALL
+# The series of bench-run's results and report (tools/linux-bench has its
+# own, with both Linux kernels).
+SERIES = GUEST_SERIES + (LINUX_SERIES,)
 # The pte backends the guest can switch between (pte_txn=); the floors
 # are measurements, not backends.
 BACKENDS = ("generic", "xen-nobatch", "xen")
@@ -77,7 +79,7 @@ def _f(name, check, required=False, null=None, doc=""):
 
 
 FIELDS = {f.name: f for f in (
-    _f("backend", _one_of(SERIES), True, doc="series: a pte backend, a floor, or linux"),
+    _f("backend", _one_of(SERIES + (LINUX_PVBATCH_SERIES,)), True, doc="series: a pte backend, a floor, or linux"),
     _f("pages", _int(1), True, doc="N, pages per mprotect"),
     _f("rounds", _int(1), True, doc="read-only + read-write rounds per repeat"),
     _f("repeats", _int(1), True, doc="measurements; ns_per_pte is their median"),
