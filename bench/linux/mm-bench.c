@@ -28,6 +28,7 @@
  * under Xen PV, see mprotect-bench.c).  "SPAN - 0 absorb 1" is a lone
  * mark (a process's first ioperm() costs an extra physdev_op).
  *
+ * bench_kallsyms=1: print the kernel's text symbols at the end (KSYM lines).
  * bench_marks=0 (or --no-marks): no marks (the untraced, timed runs).
  * Options: --workloads fork,munmap --pages 1,4096 --rounds 20 (one value,
  * or one per N) --repeats 3 --backend linux|linux-pvbatch --no-marks
@@ -543,6 +544,32 @@ static void run_mprotect(void)
 	      !WEXITSTATUS(status), "mprotect-bench ran and exited 0");
 }
 
+/*
+ * For a kernel without its System.map at hand (Debian's): the text
+ * symbols, "KSYM <addr> <name>", for tools/linux-profile.
+ */
+static void dump_kallsyms(void)
+{
+	char line[256], name[200], type;
+	unsigned long long addr;
+	unsigned long n = 0;
+	FILE *f = fopen("/proc/kallsyms", "r");
+
+	if (!f) {
+		perror("mm-bench: /proc/kallsyms");
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %c %199s", &addr, &type, name) != 3 ||
+		    (type != 't' && type != 'T') || !addr)
+			continue;
+		printf("KSYM %llx %s\n", addr, name);
+		n++;
+	}
+	fclose(f);
+	printf("mm-bench: %lu text symbols\n", n);
+}
+
 static void as_init(void)
 {
 	int fd;
@@ -648,6 +675,8 @@ int main(int argc, char **argv)
 				bench_munmap(pages[i], nr);
 		}
 	}
+	if (getenv("bench_kallsyms") && !strcmp(getenv("bench_kallsyms"), "1"))
+		dump_kallsyms();
 	printf("mm-bench: %s\n", failed ? "FAILED" : "done");
 	finish(failed);
 	return 0;

@@ -109,13 +109,24 @@ def read_spans(console_path):
 
 
 class SymbolMap:
-    def __init__(self, path):
+    """System.map, or the KSYM lines of a console (mm-bench
+    bench_kallsyms=1: /proc/kallsyms of a kernel without its map)."""
+
+    def __init__(self, path, ksym=False):
         self.addrs, self.names = [], []
-        with open(path) as f:
+        with open(path, errors="replace") as f:
             for line in f:
-                w = line.split()
+                if ksym:
+                    i = line.find("KSYM ")
+                    w = line[i:].split() if i >= 0 else []
+                    w = [w[1], "t", w[2]] if len(w) >= 3 else []
+                else:
+                    w = line.split()
                 if len(w) >= 3 and w[1] in "tTwW":
-                    self.addrs.append(int(w[0], 16))
+                    try:
+                        self.addrs.append(int(w[0], 16))
+                    except ValueError:
+                        raise Error("%s: not a symbol line: %r" % (path, line))
                     self.names.append(w[2])
         order = sorted(range(len(self.addrs)), key=self.addrs.__getitem__)
         self.addrs = [self.addrs[i] for i in order]
