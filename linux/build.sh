@@ -56,11 +56,12 @@ fragment=linux/pvbatch.config
 patchdir=linux/patches
 out=build/linux
 
+test/deps.sh --linux > /dev/null || die "test/deps.sh --linux failed"
 for t in flex bison bc gcc make perl xz cpio; do
-	command -v "$t" > /dev/null || die "$t not found (run test/deps.sh --host)"
+	command -v "$t" > /dev/null || die "$t not found (run test/deps.sh --linux)"
 done
-[ -f /usr/include/libelf.h ] || die "libelf-dev is missing (run test/deps.sh --host)"
-[ -f /usr/include/openssl/ssl.h ] || die "libssl-dev is missing (run test/deps.sh --host)"
+[ -f /usr/include/libelf.h ] || die "libelf-dev is missing (run test/deps.sh --linux)"
+[ -f /usr/include/openssl/ssl.h ] || die "libssl-dev is missing (run test/deps.sh --linux)"
 
 mkdir -p "$cache" || die "cannot create the cache $cache (set PVBATCH_LINUX_CACHE)"
 cache=$(cd "$cache" && pwd)
@@ -73,7 +74,6 @@ if [ $check_only = 0 ]; then
 fi
 
 # --- the source package, in the one package cache (test/deps.sh --lint) --
-test/deps.sh --lint > /dev/null || die "test/deps.sh --lint failed"
 deb=$(find build/cache/linux-source/ -maxdepth 1 -name 'linux-source-6.1_*_all.deb' | sort | tail -n 1)
 [ -n "$deb" ] || die "no linux-source-6.1 .deb in build/cache/linux-source/"
 ver=$(basename "$deb" | sed -n 's/^linux-source-6\.1_\(.*\)_all\.deb$/\1/p')
