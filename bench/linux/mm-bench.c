@@ -28,7 +28,8 @@
  * under Xen PV, see mprotect-bench.c).  "SPAN - 0 absorb 1" is a lone
  * mark (a process's first ioperm() costs an extra physdev_op).
  *
- * bench_kallsyms=1: print the kernel's text symbols at the end (KSYM lines).
+ * bench_kallsyms=LO-HI: print the kernel's text symbols in [LO, HI) (hex)
+ * at the end, as KSYM lines.
  * bench_marks=0 (or --no-marks): no marks (the untraced, timed runs).
  * Options: --workloads fork,munmap --pages 1,4096 --rounds 20 (one value,
  * or one per N) --repeats 3 --backend linux|linux-pvbatch --no-marks
@@ -546,22 +547,29 @@ static void run_mprotect(void)
 
 /*
  * For a kernel without its System.map at hand (Debian's): the text
- * symbols, "KSYM <addr> <name>", for tools/linux-profile.
+ * symbols in a range, "KSYM <addr> <name>", for tools/linux-profile.
  */
-static void dump_kallsyms(void)
+static void dump_kallsyms(const char *range)
 {
 	char line[256], name[200], type;
-	unsigned long long addr;
+	unsigned long long addr, lo, hi;
 	unsigned long n = 0;
-	FILE *f = fopen("/proc/kallsyms", "r");
+	FILE *f;
 
+	/* LO-HI in hex: the whole table would flood dom0's console log. */
+	if (sscanf(range, "%llx-%llx", &lo, &hi) != 2 || lo >= hi) {
+		printf("mm-bench: FAIL bench_kallsyms=%s is not LO-HI (hex)\n", range);
+		failed = 1;
+		return;
+	}
+	f = fopen("/proc/kallsyms", "r");
 	if (!f) {
 		perror("mm-bench: /proc/kallsyms");
 		return;
 	}
 	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "%llx %c %199s", &addr, &type, name) != 3 ||
-		    (type != 't' && type != 'T') || !addr)
+		    (type != 't' && type != 'T') || addr < lo || addr >= hi)
 			continue;
 		printf("KSYM %llx %s\n", addr, name);
 		n++;
@@ -675,8 +683,8 @@ int main(int argc, char **argv)
 				bench_munmap(pages[i], nr);
 		}
 	}
-	if (getenv("bench_kallsyms") && !strcmp(getenv("bench_kallsyms"), "1"))
-		dump_kallsyms();
+	if (getenv("bench_kallsyms"))
+		dump_kallsyms(getenv("bench_kallsyms"));
 	printf("mm-bench: %s\n", failed ? "FAILED" : "done");
 	finish(failed);
 	return 0;
