@@ -173,7 +173,10 @@ truncate -s 1G "$disk"
 # dom0 holds the initramfs twice while unpacking it (and the trace): keep
 # it small for speed, but big enough for a large guest kernel.
 run_mb=$(( $(stat -c %s "$work/run.cpio") / 1048576 ))
-dom0_mem=$(( 256 + 3 * run_mb ))
+# PVBATCH_DOM0_EXTRA_MB: more for a long trace (it is written in dom0's RAM).
+extra_mb=${PVBATCH_DOM0_EXTRA_MB:-0}
+case $extra_mb in ''|*[!0-9]*) fail error "PVBATCH_DOM0_EXTRA_MB='$extra_mb' is not a number" ;; esac
+dom0_mem=$(( 256 + 3 * run_mb + extra_mb ))
 qemu_mem=$((dom0_mem + memory + 256))
 xen_args="console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all"
 xen_args="$xen_args console_timestamps=boot dom0_mem=${dom0_mem}M,max:${dom0_mem}M"
