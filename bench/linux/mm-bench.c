@@ -26,7 +26,8 @@
  * <phase> <count>" lines: the next <count> spans of that phase, each
  * bracketed by two marks (ioperm() on and off: physdev_op hypercalls
  * under Xen PV, see mprotect-bench.c).  "SPAN - 0 absorb 1" is a lone
- * mark (a process's first ioperm() costs an extra physdev_op).
+ * mark; "SPAN - 0 exit 1" a lone physdev_op (a process that used ioperm()
+ * exiting).
  *
  * bench_kallsyms=LO-HI: print the kernel's text symbols in [LO, HI) (hex)
  * at the end, as KSYM lines.
@@ -543,6 +544,8 @@ static void run_mprotect(void)
 	}
 	check(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
 	      !WEXITSTATUS(status), "mprotect-bench ran and exited 0");
+	/* A process that used ioperm() makes one more physdev_op at exit. */
+	span_note("-", 0, "exit", 1);
 }
 
 /*

@@ -14,6 +14,7 @@ which nothing else in the domU makes once it is up (find_marks()).  The
 console says, in order, what the marks are:
     SPAN <workload> <pages> <phase> <count>   the next count spans
     SPAN - 0 absorb 1                         one lone mark
+    SPAN - 0 exit 1                           one lone physdev_op
 With no SPAN line (our own guest, any other domU) the whole trace is one
 phase, "all".
 
@@ -178,25 +179,23 @@ class Phase:
 
 
 def find_marks(events, need):
-    """The last need marks, as (first index, last index) into events.
+    """The indices of the last need physdev_op calls of the trace.
 
-    A mark is two top-level physdev_ops (ioperm() on, then off).  Once the
-    domU is up nothing else makes physdev_ops, so the last 2 * need of
-    them are the marks, in pairs.  The two halves of a mark are usually
-    adjacent on one vCPU (physdev_op, iret, physdev_op), but the process
-    can be preempted or moved in between, so nothing more is asked of
-    them; a physdev_op from anything else would shift the pairs, which
-    the span counts then show (a mark pair would enclose records of the
-    wrong shape), so each pair's spread is reported in the profile.
+    Marks are ioperm() on, then off: two top-level physdev_ops each.  Once
+    the domU is up nothing else makes physdev_ops but a process that used
+    ioperm() exiting (one more, which its parent announces with a SPAN
+    "exit" line), so the last ones are the marks and exits, in the order
+    of the SPAN lines.  The two halves of a mark are usually adjacent on
+    one vCPU, but the process can be preempted or moved in between, so
+    nothing more is asked of them.
     """
     nr_phys = abi().nr("physdev_op")
     phys = [i for i, e in enumerate(events)
             if isinstance(e, trace.Record) and e.nr == nr_phys and e.new_call]
-    if len(phys) < 2 * need:
+    if len(phys) < need:
         raise Error("the trace has %d physdev_op calls, the console's SPAN lines "
-                    "want %d marks (%d)" % (len(phys), need, 2 * need))
-    phys = phys[len(phys) - 2 * need:]
-    return [(phys[2 * k], phys[2 * k + 1]) for k in range(need)]
+                    "want %d" % (len(phys), need))
+    return phys[len(phys) - need:]
 
 
 def count(events, lo, hi, ph, symbols):
@@ -254,18 +253,20 @@ def profile(events, spans, symbols=None):
         ph.spans = 1
         count(events, 0, len(events), ph, symbols)
         return phases
-    need = sum(1 if p == "absorb" else 2 * c for _, _, p, c in spans)
-    marks = find_marks(events, need)
+    ops = {"absorb": 2, "exit": 1}
+    need = sum(ops.get(p, 4) * c for _, _, p, c in spans)
+    phys = find_marks(events, need)
     k = 0
     for wl, n, phase, c in spans:
-        if phase == "absorb":
-            k += 1
+        if phase in ops:
+            k += ops[phase] * c
             continue
         key = (wl, n, phase)
         ph = phases.setdefault(key, Phase(key))
         for _ in range(c):
-            lo, hi = marks[k][1] + 1, marks[k + 1][0]
-            k += 2
+            # open mark phys[k], phys[k + 1]; close mark phys[k + 2], phys[k + 3]
+            lo, hi = phys[k + 1] + 1, phys[k + 2]
+            k += 4
             ph.spans += 1
             count(events, lo, hi, ph, symbols)
     return phases
