@@ -10,7 +10,8 @@ instruction pointer).
 
 Phases: the Linux programs (bench/linux/*.c) bracket each measured span
 with two marks, each mark an ioperm() on and off: physdev_op hypercalls,
-which nothing else in the domU makes once it is up (find_marks()).  The
+which nothing else in the domU makes once it is up but a process that
+used ioperm() exiting, on some kernels (see profile()).  The
 console says, in order, what the marks are:
     SPAN <workload> <pages> <phase> <count>   the next count spans
     SPAN - 0 absorb 1                         one lone mark
@@ -38,6 +39,7 @@ from .xenabi import abi
 EVENT_RE = re.compile(r"^\s*(\d+\.\d+) [|x \-]+ d(\d+)v(\d+) (.*)$")
 EIP_RE = re.compile(r"\beip ([0-9a-f]+)\b")
 SPAN_RE = re.compile(r"SPAN (\S+) (\d+) (\S+) (\d+)\s*$")
+EXIT_GAP = 0.002           # s: a mark's halves are far closer
 PT_CALLS = ("mmu_update", "mmuext_op", "update_va_mapping")
 
 
@@ -178,26 +180,6 @@ class Phase:
         return sum(n * c for n, c in self.mmu_reqs.items())
 
 
-def find_marks(events, need):
-    """The indices of the last need physdev_op calls of the trace.
-
-    Marks are ioperm() on, then off: two top-level physdev_ops each.  Once
-    the domU is up nothing else makes physdev_ops but a process that used
-    ioperm() exiting (one more, which its parent announces with a SPAN
-    "exit" line), so the last ones are the marks and exits, in the order
-    of the SPAN lines.  The two halves of a mark are usually adjacent on
-    one vCPU, but the process can be preempted or moved in between, so
-    nothing more is asked of them.
-    """
-    nr_phys = abi().nr("physdev_op")
-    phys = [i for i, e in enumerate(events)
-            if isinstance(e, trace.Record) and e.nr == nr_phys and e.new_call]
-    if len(phys) < need:
-        raise Error("the trace has %d physdev_op calls, the console's SPAN lines "
-                    "want %d" % (len(phys), need))
-    return phys[len(phys) - need:]
-
-
 def count(events, lo, hi, ph, symbols):
     """Count events[lo:hi] into phase ph."""
     a = abi()
@@ -253,22 +235,32 @@ def profile(events, spans, symbols=None):
         ph.spans = 1
         count(events, 0, len(events), ph, symbols)
         return phases
-    ops = {"absorb": 2, "exit": 1}
-    need = sum(ops.get(p, 4) * c for _, _, p, c in spans)
-    phys = find_marks(events, need)
-    k = 0
-    for wl, n, phase, c in spans:
-        if phase in ops:
-            k += ops[phase] * c
-            continue
-        key = (wl, n, phase)
-        ph = phases.setdefault(key, Phase(key))
+    nr_phys = abi().nr("physdev_op")
+    phys = [i for i, e in enumerate(events)
+            if isinstance(e, trace.Record) and e.nr == nr_phys and e.new_call]
+    # Walk the SPAN lines backwards from the last physdev_op.  A process
+    # that used ioperm() makes one more at exit on some kernels (Debian's
+    # 6.1) and not on others (tinyconfig): an "exit" line takes an op only
+    # if it is alone, i.e. not the second half of the mark before it.
+    j = len(phys)
+    plan = []
+    for wl, n, phase, c in reversed(spans):
         for _ in range(c):
-            # open mark phys[k], phys[k + 1]; close mark phys[k + 2], phys[k + 3]
-            lo, hi = phys[k + 1] + 1, phys[k + 2]
-            k += 4
-            ph.spans += 1
-            count(events, lo, hi, ph, symbols)
+            if phase == "exit":
+                if j >= 2 and events[phys[j - 1]].time - events[phys[j - 2]].time > EXIT_GAP:
+                    j -= 1
+                continue
+            size = 2 if phase == "absorb" else 4
+            if j < size:
+                raise Error("the trace has %d physdev_op calls, fewer than the "
+                            "console's SPAN lines want" % len(phys))
+            j -= size
+            if phase != "absorb":
+                plan.append(((wl, n, phase), phys[j + 1] + 1, phys[j + 2]))
+    for key, lo, hi in reversed(plan):
+        ph = phases.setdefault(key, Phase(key))
+        ph.spans += 1
+        count(events, lo, hi, ph, symbols)
     return phases
 
 
