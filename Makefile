@@ -145,6 +145,15 @@ bench-smoke: $(GUEST)
 check-linux: deps linux
 	tools/linux-bench --mode smoke
 
+# checkpatch.pl over linux/patches/ (run from outside the clone: inside
+# a git tree it reads the patch files differently).
+lint-linux:
+	test/deps.sh --lint
+	@cp=$(CURDIR)/build/cache/linux-source/linux/scripts/checkpatch.pl; \
+	for p in $(CURDIR)/linux/patches/*.patch; do \
+		(cd / && $$cp --no-tree -q - < $$p) || exit 1; \
+	done; echo "lint-linux: every patch checkpatch.pl clean"
+
 check: deps all sparse lint abi-check host-tests tool-tests fuzz-smoke check-direct check-race check-xl bench-smoke
 	@echo "make check: all passed"
 
@@ -164,5 +173,5 @@ distclean: clean
 	rm -rf $(O)/cache
 
 .PHONY: all deps sparse check check-direct check-race check-xl check-long run clean
-.PHONY: distclean linux check-linux
+.PHONY: distclean linux check-linux lint-linux
 .PHONY: bench bench-smoke tool-tests lint
