@@ -56,6 +56,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define MAX_SIZES	16
 #define MAX_REPEATS	31
 #define MARK_PORT	0x80
@@ -534,11 +535,10 @@ static void run_mprotect(void)
 	if (pid < 0)
 		die("fork:", strerror(errno));
 	if (!pid) {
-		char *argv[] = { "/mprotect-bench", NULL, NULL, NULL };
+		static char *const with_marks[] = { "/mprotect-bench", NULL };
+		static char *const no_marks[] = { "/mprotect-bench", "--no-marks", NULL };
 
-		if (!marks)
-			argv[1] = "--no-marks";
-		execv(argv[0], argv);
+		execv(with_marks[0], marks ? with_marks : no_marks);
 		perror("mm-bench: exec /mprotect-bench");
 		_exit(2);
 	}
@@ -619,7 +619,7 @@ int main(int argc, char **argv)
 		as_init();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	page_size = sysconf(_SC_PAGESIZE);
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(keys); i++) {
 		char env[32], *d;
 		const char *v;
 
