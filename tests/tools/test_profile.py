@@ -81,11 +81,20 @@ class ProfileTest(unittest.TestCase):
         ph = self.phases()[("fork", 8, "run")]
         self.assertNotIn(9, ph.mmu_reqs, "domain 2's mmu_update is not counted")
 
-    def test_stray_physdev_shifts_and_is_caught(self):
-        # A physdev_op inside the span: the pairs shift, and the span no
-        # longer holds the workload's records.
+    def test_lone_physdev_is_not_a_mark(self):
+        # A lone physdev_op inside the span (a process with an I/O bitmap
+        # exiting) pairs with nothing: the span's counts stay.
         ph = self.phases(dump(extra_phys=1))[("fork", 8, "run")]
-        self.assertNotEqual(ph.mmu_requests, 5, "a shifted pairing changes the counts")
+        self.assertEqual(ph.mmu_requests, 5, "the lone op did not shift the marks")
+
+    def test_split_mark_is_caught(self):
+        # One mark's halves far apart (preempted): one mark short.
+        lines = dump()
+        i = max(k for k, ln in enumerate(lines) if "physdev_op" in ln)
+        lines[i] = lines[i].replace("   1.", "   2.")
+        events, _ = prof.parse_domain_dump(lines, 1, "synthetic")
+        with self.assertRaises(Error, msg="a split mark leaves the count short"):
+            prof.profile(events, SPANS)
 
     def test_too_few_marks(self):
         events, _ = prof.parse_domain_dump(dump(), 1, "synthetic")

@@ -39,7 +39,8 @@ from .xenabi import abi
 EVENT_RE = re.compile(r"^\s*(\d+\.\d+) [|x \-]+ d(\d+)v(\d+) (.*)$")
 EIP_RE = re.compile(r"\beip ([0-9a-f]+)\b")
 SPAN_RE = re.compile(r"SPAN (\S+) (\d+) (\S+) (\d+)\s*$")
-EXIT_GAP = 0.002           # s: a mark's halves are far closer
+MARK_GAP = 3
+MARK_TIME = 0.002
 PT_CALLS = ("mmu_update", "mmuext_op", "update_va_mapping")
 
 
@@ -180,6 +181,33 @@ class Phase:
         return sum(n * c for n, c in self.mmu_reqs.items())
 
 
+def find_marks(events):
+    """Marks, as (first, second) indices into events.
+
+    A mark is ioperm() on, then off: a top-level physdev_op, at most
+    MARK_GAP records of that vCPU (an iret), and another physdev_op on
+    the same vCPU within MARK_TIME.  Lone physdev_ops (boot, a process
+    that used ioperm() exiting, on some kernels) pair with nothing.  A
+    mark split by preemption is two lone ops: the mark count then falls
+    short and profile() says so.
+    """
+    nr_phys = abi().nr("physdev_op")
+    last, since, marks = {}, {}, []
+    for i, e in enumerate(events):
+        v = e.vcpu
+        if isinstance(e, trace.Record) and e.nr == nr_phys and e.new_call:
+            j = last.pop(v, None)
+            if j is not None and since[v] <= MARK_GAP and \
+                    e.time - events[j].time <= MARK_TIME:
+                marks.append((j, i))
+            else:
+                last[v] = i
+            since[v] = 0
+        elif v in last:
+            since[v] += 1
+    return marks
+
+
 def count(events, lo, hi, ph, symbols):
     """Count events[lo:hi] into phase ph."""
     a = abi()
@@ -235,29 +263,21 @@ def profile(events, spans, symbols=None):
         ph.spans = 1
         count(events, 0, len(events), ph, symbols)
         return phases
-    nr_phys = abi().nr("physdev_op")
-    phys = [i for i, e in enumerate(events)
-            if isinstance(e, trace.Record) and e.nr == nr_phys and e.new_call]
-    # Walk the SPAN lines backwards from the last physdev_op.  A process
-    # that used ioperm() makes one more at exit on some kernels (Debian's
-    # 6.1) and not on others (tinyconfig): an "exit" line takes an op only
-    # if it is alone, i.e. not the second half of the mark before it.
-    j = len(phys)
-    plan = []
-    for wl, n, phase, c in reversed(spans):
+    marks = find_marks(events)
+    need = sum(c * {"absorb": 1, "exit": 0}.get(p, 2) for _, _, p, c in spans)
+    if len(marks) < need:
+        raise Error("the trace has %d marks, the console's SPAN lines want %d"
+                    % (len(marks), need))
+    marks = marks[len(marks) - need:]
+    plan, k = [], 0
+    for wl, n, phase, c in spans:
+        if phase in ("absorb", "exit"):
+            k += c if phase == "absorb" else 0
+            continue
         for _ in range(c):
-            if phase == "exit":
-                if j >= 2 and events[phys[j - 1]].time - events[phys[j - 2]].time > EXIT_GAP:
-                    j -= 1
-                continue
-            size = 2 if phase == "absorb" else 4
-            if j < size:
-                raise Error("the trace has %d physdev_op calls, fewer than the "
-                            "console's SPAN lines want" % len(phys))
-            j -= size
-            if phase != "absorb":
-                plan.append(((wl, n, phase), phys[j + 1] + 1, phys[j + 2]))
-    for key, lo, hi in reversed(plan):
+            plan.append(((wl, n, phase), marks[k][1] + 1, marks[k + 1][0]))
+            k += 2
+    for key, lo, hi in plan:
         ph = phases.setdefault(key, Phase(key))
         ph.spans += 1
         count(events, lo, hi, ph, symbols)
