@@ -38,9 +38,10 @@ from .xenabi import abi
 
 EVENT_RE = re.compile(r"^\s*(\d+\.\d+) [|x \-]+ d(\d+)v(\d+) (.*)$")
 EIP_RE = re.compile(r"\beip ([0-9a-f]+)\b")
+HALVES_RE = re.compile(r"\[ ([0-9a-f]+) ([0-9a-f]+) \]")
 SPAN_RE = re.compile(r"SPAN (\S+) (\d+) (\S+) (\d+)\s*$")
-MARK_GAP = 3
-MARK_TIME = 0.002
+MARK_GAP = 8              # a timer interrupt in between adds 3-4
+MARK_TIME = 0.05          # s: TCG can deschedule a vCPU for milliseconds
 PT_CALLS = ("mmu_update", "mmuext_op", "update_va_mapping")
 
 
@@ -90,8 +91,12 @@ def parse_domain_dump(lines, domid, where="dump"):
         if kind is None:
             continue
         e = EIP_RE.search(text)
-        order.append(Event(kind, int(m.group(3)), int(e.group(1), 16) if e else None,
-                           float(m.group(1))))
+        eip = int(e.group(1), 16) if e else None
+        # "emulate privop[ 818cc177 ffffffff ]": the eip in 32-bit halves
+        h = HALVES_RE.search(text)
+        if eip is None and h:
+            eip = int(h.group(2), 16) << 32 | int(h.group(1), 16)
+        order.append(Event(kind, int(m.group(3)), eip, float(m.group(1))))
     dump = trace.parse_dump_lines(hc_lines, domid, where)
     recs = iter(dump.records)
     out = []
