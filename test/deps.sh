@@ -10,7 +10,7 @@
 # build/cache/linux-source/, for the tools taken from it (checkpatch.pl, for
 # `make lint`); only the files asked for are taken out of its tarball.
 #
-# Usage: test/deps.sh [--host] [--xen] [--dom0] [--lint]
+# Usage: test/deps.sh [--host] [--xen] [--dom0] [--lint] [--linux]
 #        (no argument: --host --xen --dom0; make lint asks for --lint)
 set -euo pipefail
 
@@ -19,7 +19,7 @@ cache=$top/build/cache
 root=$cache/root
 debs=$cache/debs
 
-want_host=0 want_xen=0 want_dom0=0 want_lint=0
+want_host=0 want_xen=0 want_dom0=0 want_lint=0 want_linux=0
 [ $# -eq 0 ] && set -- --host --xen --dom0
 for a in "$@"; do
 	case $a in
@@ -27,6 +27,8 @@ for a in "$@"; do
 	--xen) want_xen=1 ;;
 	--dom0) want_dom0=1 ;;
 	--lint) want_lint=1 ;;
+	# make linux: what building Linux needs, and its source (as --lint).
+	--linux) want_linux=1 want_lint=1 ;;
 	*) echo "deps.sh: unknown option '$a'" >&2; exit 2 ;;
 	esac
 done
@@ -54,6 +56,19 @@ if [ $want_host -eq 1 ]; then
 	done
 	if [ ${#missing[@]} -gt 0 ]; then
 		echo "deps: installing host packages: ${missing[*]}"
+		apt_update
+		$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	fi
+fi
+
+if [ $want_linux -eq 1 ]; then
+	missing=()
+	for p in flex bison bc libelf-dev libssl-dev ccache cpio xz-utils; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q 'install ok installed' || missing+=("$p")
+	done
+	if [ ${#missing[@]} -gt 0 ]; then
+		echo "deps: installing what building Linux needs: ${missing[*]}"
 		apt_update
 		$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 	fi

@@ -38,6 +38,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sched.h>
 #include <sys/io.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
@@ -55,6 +56,8 @@ static unsigned int nr_rounds;
 static unsigned long repeats = 5;
 static int marks = 1;
 static long page_size;
+/* "linux", or "linux-pvbatch" for the kernel built with linux/patches/. */
+static const char *backend = "linux";
 
 static int parse_list(const char *s, unsigned long *out, unsigned int *n,
 		      int allow_zero)
@@ -102,6 +105,10 @@ static void set_opt(const char *key, const char *val)
 	} else if (!strcmp(key, "rounds")) {
 		if (parse_list(val, rounds, &nr_rounds, 1))
 			die("bad round list '%s'", val);
+	} else if (!strcmp(key, "backend")) {
+		if (strcmp(val, "linux") && strcmp(val, "linux-pvbatch"))
+			die("bad backend '%s' (linux or linux-pvbatch)", val);
+		backend = val;
 	} else if (!strcmp(key, "repeats")) {
 		if (parse_list(val, v, &n, 0) || n != 1 || v[0] > MAX_REPEATS)
 			die("bad repeat count '%s' (1..31)", val);
@@ -131,10 +138,23 @@ static void mark(void)
 {
 	if (!marks)
 		return;
+	sched_yield();	/* a fresh time slice: the two halves stay together */
 	if (ioperm(MARK_PORT, 1, 1) || ioperm(MARK_PORT, 1, 0)) {
 		perror("mprotect-bench: ioperm (use --no-marks)");
 		marks = 0;
 	}
+}
+
+/*
+ * For the trace profile (tools/linux-profile): the next span, two marks,
+ * is this phase of this size.
+ */
+static void span_note(unsigned long n, const char *phase)
+{
+	if (!marks)
+		return;
+	printf("SPAN mprotect %lu %s 1\n", n, phase);
+	fflush(stdout);
 }
 
 static int cmp_ull(const void *a, const void *b)
@@ -189,11 +209,13 @@ static void bench_size(unsigned long n, unsigned long nr)
 	for (i = 0; i < n; i++)
 		p[i * page_size] = (char)i;
 
+	span_note(n, "zero");
 	mark();
 	for (rep = 0; rep < repeats; rep++)
 		timed(p, len, 0);
 	mark();
 
+	span_note(n, "run");
 	mark();
 	for (rep = 0; rep < repeats; rep++)
 		ns[rep] = timed(p, len, nr);
@@ -206,8 +228,8 @@ static void bench_size(unsigned long n, unsigned long nr)
 	fmt3(b_med, sizeof(b_med), med, updates);
 	fmt3(b_min, sizeof(b_min), ns[0], updates);
 	/* One line, fields in the order tools/pvbatch/results.py lists them. */
-	printf("BENCH {\"backend\":\"linux\",\"pages\":%lu,\"rounds\":%lu,\"repeats\":%lu,\"ns_per_pte\":%s,\"ns_per_pte_min\":%s,\"hypercalls_per_pte\":null,\"requests_per_hypercall\":null,\"traps_per_pte\":null,\"flushes_per_mprotect\":null,\"marks\":%s}\n",
-	       n, nr, repeats, b_med, b_min, marks ? "true" : "false");
+	printf("BENCH {\"backend\":\"%s\",\"pages\":%lu,\"rounds\":%lu,\"repeats\":%lu,\"ns_per_pte\":%s,\"ns_per_pte_min\":%s,\"hypercalls_per_pte\":null,\"requests_per_hypercall\":null,\"traps_per_pte\":null,\"flushes_per_mprotect\":null,\"marks\":%s}\n",
+	       backend, n, nr, repeats, b_med, b_min, marks ? "true" : "false");
 	fflush(stdout);
 }
 
@@ -231,14 +253,14 @@ static void as_init(void)
 
 int main(int argc, char **argv)
 {
-	static const char *const keys[] = { "pages", "rounds", "repeats" };
+	static const char *const keys[] = { "pages", "rounds", "repeats", "backend" };
 	unsigned int i;
 	int a;
 
 	if (getpid() == 1)
 		as_init();
 	page_size = sysconf(_SC_PAGESIZE);
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		char env[32];
 		const char *v;
 
@@ -263,6 +285,8 @@ int main(int argc, char **argv)
 	printf("mprotect-bench: %u sizes, %lu repeats, page %ld\n", nr_pages,
 	       repeats, page_size);
 	/* The first ioperm() of a process costs one extra physdev_op: absorb it. */
+	if (marks)
+		printf("SPAN - 0 absorb 1\n");
 	mark();
 	for (i = 0; i < nr_pages; i++) {
 		unsigned long nr = !nr_rounds ? default_rounds(pages[i]) :

@@ -173,7 +173,10 @@ truncate -s 1G "$disk"
 # dom0 holds the initramfs twice while unpacking it (and the trace): keep
 # it small for speed, but big enough for a large guest kernel.
 run_mb=$(( $(stat -c %s "$work/run.cpio") / 1048576 ))
-dom0_mem=$(( 256 + 3 * run_mb ))
+# PVBATCH_DOM0_EXTRA_MB: more for a long trace (it is written in dom0's RAM).
+extra_mb=${PVBATCH_DOM0_EXTRA_MB:-0}
+case $extra_mb in ''|*[!0-9]*) fail error "PVBATCH_DOM0_EXTRA_MB='$extra_mb' is not a number" ;; esac
+dom0_mem=$(( 256 + 3 * run_mb + extra_mb ))
 qemu_mem=$((dom0_mem + memory + 256))
 xen_args="console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all"
 xen_args="$xen_args console_timestamps=boot dom0_mem=${dom0_mem}M,max:${dom0_mem}M"
@@ -266,9 +269,13 @@ if [ $trace = 1 ] && [ -s "$res/trace.bin" ]; then
 	# Per-record dump, kept to the guest's hypercall lines (and any lost
 	# records): the only place xenalyze shows how many requests each
 	# mmu_update/mmuext_op carried, and which records are continuations.
+	# xenalyze-domain.txt: all the domain's records (ptwr and privop
+	# emulations with their guest eip too), for tools/linux-profile.
 	"$xenalyze" --cpu-hz="${mhz}M" --dump-all "$tdir/trace.bin" 2> /dev/null |
-		grep -a -E " d${domid}v[0-9]+ +hypercall |lost_records" \
-		> "$tdir/xenalyze-hypercalls.txt" || :
+		grep -a -E " d${domid}v[0-9]+ |lost_records" \
+		> "$tdir/xenalyze-domain.txt" || :
+	grep -a -E " d${domid}v[0-9]+ +hypercall |lost_records" \
+		"$tdir/xenalyze-domain.txt" > "$tdir/xenalyze-hypercalls.txt" || :
 	tools/trace-report --xenalyze "$tdir/xenalyze.txt" \
 		--dump "$tdir/xenalyze-hypercalls.txt" \
 		--console "$outdir/guest-console.log" --domid "$domid" \

@@ -18,6 +18,11 @@ from . import Error
 # The series, in the order tables and plots show them.
 GUEST_SERIES = ("generic", "xen-nobatch", "xen", "floor", "generic-floor")
 LINUX_SERIES = "linux"
+# Linux 6.1 built from source with linux/patches/ (make linux).
+LINUX_PVBATCH_SERIES = "linux-pvbatch"
+LINUX_ALL = (LINUX_SERIES, LINUX_PVBATCH_SERIES)
+# The series of bench-run's results and report (tools/linux-bench has its
+# own, with both Linux kernels).
 SERIES = GUEST_SERIES + (LINUX_SERIES,)
 # The pte backends the guest can switch between (pte_txn=); the floors
 # are measurements, not backends.
@@ -74,17 +79,17 @@ def _f(name, check, required=False, null=None, doc=""):
 
 
 FIELDS = {f.name: f for f in (
-    _f("backend", _one_of(SERIES), True, doc="series: a pte backend, a floor, or linux"),
+    _f("backend", _one_of(SERIES + (LINUX_PVBATCH_SERIES,)), True, doc="series: a pte backend, a floor, or linux"),
     _f("pages", _int(1), True, doc="N, pages per mprotect"),
     _f("rounds", _int(1), True, doc="read-only + read-write rounds per repeat"),
     _f("repeats", _int(1), True, doc="measurements; ns_per_pte is their median"),
     _f("ns_per_pte", _number, True, doc="median ns per pte update"),
     _f("ns_per_pte_min", _number, True, doc="minimum over repeats"),
-    _f("hypercalls_per_pte", _number, True, (LINUX_SERIES,),
+    _f("hypercalls_per_pte", _number, True, LINUX_ALL,
        "hypercall instructions / pte updates (linux: from its trace)"),
     _f("requests_per_hypercall", _number, True, True,
        "pte updates sent / hypercalls (null: no hypercall)"),
-    _f("traps_per_pte", _number, True, (LINUX_SERIES,),
+    _f("traps_per_pte", _number, True, LINUX_ALL,
        "pte writes Xen emulated / pte updates"),
     _f("flushes_per_mprotect", _number, True, True,
        "TLB flushes / change_protection() calls (null for the floors)"),
@@ -96,6 +101,19 @@ FIELDS = {f.name: f for f in (
     _f("ad", _one_of(AD_STATES), doc="Accessed/Dirty state of the ptes before the change"),
     _f("parallel", _int(1), doc="how many vCPUs change protections at once"),
     _f("workload", _text, doc="what was measured, when not plain mprotect"),
+    # The Linux workloads (bench/linux/mm-bench.c) and their trace.
+    _f("ns_per_round", _number, doc="median ns per round (a fork, a munmap)"),
+    _f("ns_per_pte_max", _number, doc="maximum over repeats"),
+    _f("pt_hypercalls_per_pte", _number, null=True,
+       doc="page-table hypercalls (mmu_update, mmuext_op, update_va_mapping, "
+           "and multicalls holding one, once each) / ptes, from the trace"),
+    _f("requests_per_mmu_update", _number, null=True,
+       doc="requests per mmu_update call (top-level or in a multicall), from the trace"),
+    _f("emulated_pte_writes_per_pte", _number, null=True,
+       doc="pte writes Xen trapped and emulated / ptes, from the trace"),
+    _f("writes", _int(0), doc="smoke: writes the writer threads made"),
+    _f("faults", _int(0), doc="smoke: writes that faulted while read-only"),
+    _f("violations", _int(0), doc="smoke: writes that succeeded while read-only"),
 )}
 
 # Which measurement a row is.  A row without one of the optional ones has
