@@ -348,11 +348,7 @@ static void report(enum series s, unsigned long n, unsigned long nr,
 		snprintf(b_fl, sizeof(b_fl), "null");	/* no mprotect calls */
 	else
 		fmt_ratio(b_fl, sizeof(b_fl), ss->mmuext, calls, 3);
-	printk("BENCH {\"backend\":\"%s\",\"pages\":%lu,\"rounds\":%lu,"
-	       "\"repeats\":%lu,\"ns_per_pte\":%s,\"ns_per_pte_min\":%s,"
-	       "\"hypercalls_per_pte\":%s,\"requests_per_hypercall\":%s,"
-	       "\"traps_per_pte\":%s,\"flushes_per_mprotect\":%s,"
-	       "\"vcpus\":%u,\"cycles\":%lu}\n",
+	printk("BENCH {\"backend\":\"%s\",\"pages\":%lu,\"rounds\":%lu,\"repeats\":%lu,\"ns_per_pte\":%s,\"ns_per_pte_min\":%s,\"hypercalls_per_pte\":%s,\"requests_per_hypercall\":%s,\"traps_per_pte\":%s,\"flushes_per_mprotect\":%s,\"vcpus\":%u,\"cycles\":%lu}\n",
 	       series_name[s], n, nr, repeats, b_med, b_min, b_hc, b_rq, b_tr,
 	       b_fl, nr_cpus_online, ss->cycles);
 }
@@ -416,8 +412,7 @@ static bool bench_mprotect(void)
 		nr_pages = ARRAY_SIZE(default_pages);
 	}
 	if (nr_rounds > 1 && nr_rounds != nr_pages) {
-		printk("bench: rounds= has %u values for %u pages= values "
-		       "(give one, or one per size)\n", nr_rounds, nr_pages);
+		printk("bench: rounds= has %u values for %u pages= values (give one, or one per size)\n", nr_rounds, nr_pages);
 		return false;
 	}
 	printk("bench: mprotect, %u sizes, %lu repeats, %u vCPUs, TSC %lu kHz\n",

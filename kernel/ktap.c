@@ -17,7 +17,7 @@ static const char *const never_in_all[] = { "harness", NULL };
 /* A suite run whatever selftest= says (fail=expect's). */
 static const char *forced;
 
-static bool case_failed;
+static bool kt_case_failed;
 
 void ktap_fail(const char *file, int line, const char *fmt, ...)
 {
@@ -28,12 +28,12 @@ void ktap_fail(const char *file, int line, const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	__builtin_va_end(ap);
 	printk("# FAIL %s:%d: %s\n", file, line, buf);
-	case_failed = true;
+	kt_case_failed = true;
 }
 
 bool ktap_failed(void)
 {
-	return case_failed;
+	return kt_case_failed;
 }
 
 static bool suite_known(const char *name, size_t len)
@@ -145,12 +145,12 @@ bool ktap_run_selected(void)
 	for (c = __start_ktap_cases; c < __stop_ktap_cases; c++) {
 		if (!ktap_suite_selected(c->suite))
 			continue;
-		case_failed = false;
+		kt_case_failed = false;
 		c->run();
 		i++;
-		printk("%sok %u %s.%s\n", case_failed ? "not " : "", i, c->suite,
+		printk("%sok %u %s.%s\n", kt_case_failed ? "not " : "", i, c->suite,
 		       c->name);
-		failed += case_failed;
+		failed += kt_case_failed;
 	}
 	printk("# %u passed, %u failed\n", n - failed, failed);
 	return !failed;

@@ -40,8 +40,7 @@ static int set_fail(const char *val, bool apply, const char **why)
 			return 0;
 		}
 	}
-	*why = "expected ktap, expect, panic, fault, hang, lazy-nest, upper-rw, "
-	       "spurious-loop or lock-in-fault";
+	*why = "expected ktap, expect, panic, fault, hang, lazy-nest, upper-rw, spurious-loop or lock-in-fault";
 	return -EINVAL;
 }
 DEFINE_KPARAM(fail, set_fail);

@@ -60,10 +60,9 @@ void pte_lock_range(unsigned long start, unsigned long end)
 	unsigned long addr;
 
 	if (in_fault_context())
-		panic("pte lock taken from fault context (%#lx): a fault inside "
-		      "a section holding it would deadlock", start);
+		panic("pte lock taken from fault context (%#lx): a fault inside a section holding it would deadlock", start);
 	if (((end - 1) >> PMD_SHIFT) - (start >> PMD_SHIFT) >= PTRS_PER_PTE)
-		panic("pte_lock_range(%#lx, %#lx): wider than the lock table", start, end);
+		panic("%s(%#lx, %#lx): wider than the lock table", __func__, start, end);
 	for (addr = start & ~(PMD_SIZE - 1); addr < end; addr += PMD_SIZE)
 		pte_lock_one(&pte_locks[pte_lock_index(addr)]);
 }

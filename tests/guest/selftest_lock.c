@@ -192,8 +192,7 @@ static void run_lock(const char *backend, bool locked, unsigned long max_rounds,
 	for (cpu = 0; cpu < nr_cpus_online; cpu++)
 		if (t->err[cpu] && !res->err)
 			res->err = t->err[cpu];
-	ktap_diag("lock backend=%s lock=%s vcpus=%u pages=%u rounds=%lu mixed_ptes=%lu "
-		  "mixed_rounds=%lu bad_prot=%lu region_wrong=%lu bad_frame=%lu", backend,
+	ktap_diag("lock backend=%s lock=%s vcpus=%u pages=%u rounds=%lu mixed_ptes=%lu mixed_rounds=%lu bad_prot=%lu region_wrong=%lu bad_frame=%lu", backend,
 		  locked ? "yes" : "no", nr_cpus_online, LOCK_PAGES, res->rounds, res->mixed,
 		  res->mixed_rounds, res->bad_prot, res->region_wrong, res->bad_frame);
 	/* Corrupted ptes cannot be unmapped and freed: leave the region be. */
@@ -217,8 +216,7 @@ static void lock_serialises(const char *backend)
 		  backend, res.mixed, res.mixed_rounds);
 	KT_EXPECT(res.bad_prot == 0, "%s: %lu ptes with a protection nobody asked for",
 		  backend, res.bad_prot);
-	KT_EXPECT(res.region_wrong == 0, "%s: the region recorded another protection "
-		  "than its ptes have, in %lu rounds", backend, res.region_wrong);
+	KT_EXPECT(res.region_wrong == 0, "%s: the region recorded another protection than its ptes have, in %lu rounds", backend, res.region_wrong);
 }
 
 static void lockless_mixes(const char *backend)
@@ -229,8 +227,7 @@ static void lockless_mixes(const char *backend)
 		return;
 	run_lock(backend, false, NOLOCK_MAX_ROUNDS, &res);
 	KT_EXPECT(!res.err, "%s lock-less: change_protection failed: %d", backend, res.err);
-	KT_EXPECT(res.mixed > 0, "%s: the lock-less variant left no pte mixed in %lu "
-		  "rounds: the test is not sensitive", backend, res.rounds);
+	KT_EXPECT(res.mixed > 0, "%s: the lock-less variant left no pte mixed in %lu rounds: the test is not sensitive", backend, res.rounds);
 }
 
 static void lock_generic(void) { lock_serialises("generic"); }

@@ -110,7 +110,7 @@ static void ranges(const char *backend)
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++)
 		one_range(backend, cases[i].n, cases[i].off);
-	ktap_diag("ranges %s: %u ranges x 3 changes, %lu hypercalls", backend,
+	ktap_diag("%s on %s: %u cases x 3 changes, %lu hypercalls", __func__, backend,
 		  (unsigned int)ARRAY_SIZE(cases), hypercalls_issued() - before);
 }
 

@@ -242,9 +242,7 @@ static void run_race(const char *backend, struct race_result *res)
 	}
 	if (pv_mmu_select_txn(saved_name, saved_start, saved_commit) && !res->err)
 		res->err = -EBUSY;
-	ktap_diag("race backend=%s vcpus=%u rounds=%lu pages=%lu writes=%lu reads=%lu "
-		  "lost_dirty=%lu lost_accessed=%lu faults=%lu passes=%lu uvm=%lu "
-		  "calls_per_pass=%lu.%02lu",
+	ktap_diag("race backend=%s vcpus=%u rounds=%lu pages=%lu writes=%lu reads=%lu lost_dirty=%lu lost_accessed=%lu faults=%lu passes=%lu uvm=%lu calls_per_pass=%lu.%02lu",
 		  backend, nr_cpus_online, race_rounds, rc->r.npages, res->writes,
 		  res->reads, res->lost_dirty, res->lost_accessed, res->faults,
 		  res->passes, res->uvm, res->calls / res->passes,
@@ -286,8 +284,7 @@ static void race_must_not_lose(const char *backend)
 	/* A wide region: each lazy section must span at least two batches. */
 	if (race.r.npages >= RACE_WIDE_PAGES && !strcmp(backend, "xen"))
 		KT_EXPECT(res.calls >= 2 * res.passes,
-			  "xen: %lu hypercalls for %lu changes of %lu pages: a change does "
-			  "not span two batches", res.calls, res.passes, race.r.npages);
+			  "xen: %lu hypercalls for %lu changes of %lu pages: a change does not span two batches", res.calls, res.passes, race.r.npages);
 }
 
 static void race_generic(void) { race_must_not_lose("generic"); }

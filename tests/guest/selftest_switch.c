@@ -35,8 +35,8 @@ static long hold_lazy_section(void *arg)
 static void refused_while_lazy(void)
 {
 	static struct hold h;
-	pte_t (*start)(unsigned long, pte_t *);
-	void (*commit)(unsigned long, pte_t *, pte_t, pte_t);
+	pte_t (*start)(unsigned long addr, pte_t *ptep);
+	void (*commit)(unsigned long addr, pte_t *ptep, pte_t old, pte_t pte);
 
 	KT_ASSERT(nr_cpus_online >= 2, "needs 2 vCPUs, have %u", nr_cpus_online);
 	KT_ASSERT(!pv_mmu_select("xen"), "select xen");
@@ -147,12 +147,10 @@ static void pairs_never_mixed(void)
 	}
 	smp_wait(1);
 	KT_EXPECT(!pv_mmu_select("xen"), "back to xen");
-	ktap_diag("switch: %lu switches, %lu refused, %lu commits, %lu after the other "
-		  "pair's start", switched, refused, commits, mismatched);
+	ktap_diag("switch: %lu switches, %lu refused, %lu commits, %lu after the other pair's start", switched, refused, commits, mismatched);
 	KT_EXPECT(!c.err, "change_protection: %d", c.err);
 	KT_EXPECT(commits == 200 * 64, "%lu commits, expected %u", commits, 200 * 64);
-	KT_EXPECT(switched > 0 && refused > 0, "no switch made (%lu) or refused (%lu): "
-		  "the race did not happen", switched, refused);
+	KT_EXPECT(switched > 0 && refused > 0, "no switch made (%lu) or refused (%lu): the race did not happen", switched, refused);
 	KT_EXPECT(mismatched == 0, "%lu commits paired with the other pair's start",
 		  mismatched);
 	region_destroy(&c.r);

@@ -271,8 +271,7 @@ static void restrict_idle(const char *backend)
 		ext[cpu] = cpu_data_of(cpu)->hc.direct[__HYPERVISOR_mmuext_op];
 		smp_call_on(cpu, write_once, t);
 		ext[cpu] = cpu_data_of(cpu)->hc.direct[__HYPERVISOR_mmuext_op] - ext[cpu];
-		KT_EXPECT(ext[cpu] == 1, "vCPU %u issued %lu mmuext_op waking up, expected "
-			  "its own flush", cpu, ext[cpu]);
+		KT_EXPECT(ext[cpu] == 1, "vCPU %u issued %lu mmuext_op waking up, expected its own flush", cpu, ext[cpu]);
 	}
 	expect_no_stale(t, backend, "idle-wake(tlb_idle_exit flush)");
 	region_destroy(&t->r);
@@ -321,8 +320,7 @@ static void local_only_control(void)
 		  nr_cpus_online, stale, t->stale[1]);
 	if (nr_cpus_online == 2)
 		KT_EXPECT(t->stale[1] > 0,
-			  "a LOCAL-only flush left vCPU 1 no stale write: the test is not "
-			  "sensitive");
+			  "a LOCAL-only flush left vCPU 1 no stale write: the test is not sensitive");
 	else
 		ktap_diag("tlb control: %u vCPUs on 2 emulated CPUs, not required",
 			  nr_cpus_online);

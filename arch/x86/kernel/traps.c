@@ -22,32 +22,40 @@ BUILD_BUG_ON(__HYPERVISOR_iret != 23);	/* entry_64.S hard-codes it */
 #define PF_WRITE	(1UL << 1)
 #define PF_INSTR	(1UL << 4)
 
-#define T(vec, name) extern char xen_trap_##vec[];
-#define TRAPS								\
-	T(0, "divide error") T(1, "debug") T(3, "breakpoint")		\
-	T(4, "overflow") T(5, "bound range") T(6, "invalid opcode")	\
-	T(7, "device not available") T(8, "double fault")		\
-	T(10, "invalid TSS") T(11, "segment not present")		\
-	T(12, "stack fault") T(13, "general protection")		\
-	T(14, "page fault") T(16, "x87 error") T(17, "alignment check")	\
-	T(18, "machine check") T(19, "SIMD error")
-TRAPS
-#undef T
-
-static struct trap_info trap_table[] = {
-#define T(vec, name) { vec, 0, FLAT_KERNEL_CS, (unsigned long)xen_trap_##vec },
-	TRAPS
-#undef T
-	{ 0, 0, 0, 0 }
+static const struct {
+	unsigned int vec;
+	const char *name;
+	char *entry;
+} traps[] = {
+	{ 0, "divide error", xen_trap_0 },
+	{ 1, "debug", xen_trap_1 },
+	{ 3, "breakpoint", xen_trap_3 },
+	{ 4, "overflow", xen_trap_4 },
+	{ 5, "bound range", xen_trap_5 },
+	{ 6, "invalid opcode", xen_trap_6 },
+	{ 7, "device not available", xen_trap_7 },
+	{ 8, "double fault", xen_trap_8 },
+	{ 10, "invalid TSS", xen_trap_10 },
+	{ 11, "segment not present", xen_trap_11 },
+	{ 12, "stack fault", xen_trap_12 },
+	{ 13, "general protection", xen_trap_13 },
+	{ 14, "page fault", xen_trap_14 },
+	{ 16, "x87 error", xen_trap_16 },
+	{ 17, "alignment check", xen_trap_17 },
+	{ 18, "machine check", xen_trap_18 },
+	{ 19, "SIMD error", xen_trap_19 },
 };
+
+/* What Xen is given: the table above, ended by a zero address. */
+static struct trap_info trap_table[ARRAY_SIZE(traps) + 1];
 
 static const char *trap_name(unsigned int vec)
 {
-	switch (vec) {
-#define T(v, name) case v: return name;
-	TRAPS
-#undef T
-	}
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(traps); i++)
+		if (traps[i].vec == vec)
+			return traps[i].name;
 	return "unknown";
 }
 
@@ -58,7 +66,16 @@ const struct trap_info *xen_trap_table(void)
 
 void xen_traps_init(void)
 {
-	int rc = HYPERVISOR_set_trap_table(trap_table);
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < ARRAY_SIZE(traps); i++)
+		trap_table[i] = (struct trap_info){
+			.vector = traps[i].vec,
+			.cs = FLAT_KERNEL_CS,
+			.address = (unsigned long)traps[i].entry,
+		};
+	rc = HYPERVISOR_set_trap_table(trap_table);
 
 	if (rc)
 		panic("set_trap_table: %d", rc);
@@ -168,8 +185,7 @@ bool spurious_fault_retry(unsigned long error_code, unsigned long address)
 		c->spurious_faults++;
 		return true;
 	}
-	printk("\nvCPU %u: fault at %#lx (error code %#lx) retried %u times in %lu us: "
-	       "the page tables allow the access but the CPU keeps faulting; "
+	printk("\nvCPU %u: fault at %#lx (error code %#lx) retried %u times in %lu us: the page tables allow the access but the CPU keeps faulting; "
 	       "handling it as a real fault\n", c->cpu, address, error_code,
 	       SPURIOUS_RETRY_MAX, cycles_to_ns(now - c->spurious_since) / 1000);
 	c->spurious_repeats = 0;

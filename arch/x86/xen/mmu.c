@@ -741,8 +741,7 @@ void xen_mmu_init(void)
 	int rc = pv_mmu_select(pte_txn);
 
 	if (rc == -ENOSYS) {
-		printk("pvbatch: Xen lacks XENFEAT_mmu_pt_update_preserve_ad: "
-		       "'%s' unavailable, using the generic transaction\n", pte_txn);
+		printk("pvbatch: Xen lacks XENFEAT_mmu_pt_update_preserve_ad: '%s' unavailable, using the generic transaction\n", pte_txn);
 		rc = pv_mmu_select("generic");
 	}
 	if (rc)

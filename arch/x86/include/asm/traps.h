@@ -7,6 +7,12 @@
 struct trap_info;
 struct pt_regs;
 
+/* The entry points entry_64.S defines, one per vector we handle. */
+extern char xen_trap_0[], xen_trap_1[], xen_trap_3[], xen_trap_4[],
+	xen_trap_5[], xen_trap_6[], xen_trap_7[], xen_trap_8[], xen_trap_10[],
+	xen_trap_11[], xen_trap_12[], xen_trap_13[], xen_trap_14[],
+	xen_trap_16[], xen_trap_17[], xen_trap_18[], xen_trap_19[];
+
 void xen_traps_init(void);
 const struct trap_info *xen_trap_table(void);
 unsigned long read_cr2(void);
