@@ -59,10 +59,12 @@ sparse: $(GUEST_SRCS)
 include tests/host/abi-check.mk
 include tests/host/host-tests.mk
 
-# Boots under Xen as the initial domain: self-tests, then the harness's
-# own failure detection.
+# Boots under Xen as the initial domain: self-tests (the default suites
+# with 2 vCPUs; the cross-vCPU ones again with 4), then the harness's own
+# failure detection.
 check-direct: $(GUEST)
 	test/run-pv-guest.sh --direct --vcpus 2
+	test/run-pv-guest.sh --direct --vcpus 4 --out $(O)/direct-4 -- selftest=tlb,lock
 	test/harness-selftest.sh --direct
 
 # As a domU under stock xl in a Linux dom0, with the hypervisor-side trace

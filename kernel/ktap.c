@@ -11,7 +11,11 @@ extern const struct ktap_case __start_ktap_cases[], __stop_ktap_cases[];
 /* selftest=: comma-separated suites, "all", or "none".  Unset: "default". */
 static char selected[128] = "default";
 /* Suites that run only when named (slow or destructive ones). */
-static const char *const on_request[] = { "race", NULL };
+static const char *const on_request[] = { "race", "harness", NULL };
+/* Suites that selftest=all leaves out: they fail on purpose. */
+static const char *const never_in_all[] = { "harness", NULL };
+/* A suite run whatever selftest= says (fail=expect's). */
+static const char *forced;
 
 static bool case_failed;
 
@@ -59,23 +63,32 @@ static bool list_has(const char *list, const char *name)
 	return false;
 }
 
-static bool is_on_request(const char *suite)
+static bool in_list(const char *const *list, const char *suite)
 {
 	unsigned int i;
 
-	for (i = 0; on_request[i]; i++)
-		if (!strcmp(on_request[i], suite))
+	for (i = 0; list[i]; i++)
+		if (!strcmp(list[i], suite))
 			return true;
 	return false;
 }
 
 bool ktap_suite_selected(const char *suite)
 {
+	if (forced && !strcmp(forced, suite))
+		return true;
 	if (!strcmp(selected, "none"))
 		return false;
-	if (!strcmp(selected, "default") || !strcmp(selected, "all"))
-		return !is_on_request(suite) || !strcmp(selected, "all");
+	if (!strcmp(selected, "default"))
+		return !in_list(on_request, suite);
+	if (!strcmp(selected, "all"))
+		return !in_list(never_in_all, suite);
 	return list_has(selected, suite);
+}
+
+void ktap_force_suite(const char *suite)
+{
+	forced = suite;
 }
 
 static int set_selftest(const char *val, bool apply, const char **why)

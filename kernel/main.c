@@ -2,19 +2,22 @@
 /*
  * The work a boot does: the selected self-tests (KTAP), then any job the
  * command line asked for.  fail= makes the guest misbehave on purpose so
- * the harness's own tests can see it report each kind of failure.
+ * the harness's own tests can see it report each kind of failure
+ * (fail=ktap prints a fixed "not ok"; fail=expect fails a real assertion).
  */
 #include <linux/kernel.h>
 #include <linux/errno.h>
 #include <linux/string.h>
 #include <asm/smp.h>
 #include <asm/paravirt.h>
+#include <asm/traps.h>
 #include <pvbatch/cmdline.h>
 #include <pvbatch/ktap.h>
 #include <pvbatch/main.h>
 
 enum fail_mode {
 	FAIL_NONE, FAIL_KTAP, FAIL_PANIC, FAIL_FAULT, FAIL_HANG, FAIL_LAZY_NEST,
+	FAIL_EXPECT, FAIL_UPPER_RW, FAIL_SPURIOUS_LOOP,
 };
 
 static enum fail_mode fail_mode;
@@ -24,7 +27,8 @@ static int set_fail(const char *val, bool apply, const char **why)
 	static const char *const modes[] = {
 		[FAIL_KTAP] = "ktap", [FAIL_PANIC] = "panic",
 		[FAIL_FAULT] = "fault", [FAIL_HANG] = "hang",
-		[FAIL_LAZY_NEST] = "lazy-nest",
+		[FAIL_LAZY_NEST] = "lazy-nest", [FAIL_EXPECT] = "expect",
+		[FAIL_UPPER_RW] = "upper-rw", [FAIL_SPURIOUS_LOOP] = "spurious-loop",
 	};
 	unsigned int i;
 
@@ -35,7 +39,7 @@ static int set_fail(const char *val, bool apply, const char **why)
 			return 0;
 		}
 	}
-	*why = "expected ktap, panic, fault, hang or lazy-nest";
+	*why = "expected ktap, expect, panic, fault, hang, lazy-nest, upper-rw or spurious-loop";
 	return -EINVAL;
 }
 DEFINE_KPARAM(fail, set_fail);
@@ -53,6 +57,12 @@ static void fail_on_purpose(void)
 		printk("fail=lazy-nest: entering lazy MMU mode twice\n");
 		arch_enter_lazy_mmu_mode();
 		arch_enter_lazy_mmu_mode();
+		break;
+	case FAIL_SPURIOUS_LOOP:
+		traps_check_pte_only();
+		__attribute__((__fallthrough__));
+	case FAIL_UPPER_RW:
+		fail_write_under_ro_l2();
 		break;
 	case FAIL_HANG:
 		printk("fail=hang: spinning forever\n");
@@ -73,6 +83,14 @@ bool pvbatch_main(void)
 		printk("KTAP version 1\n1..1\n# fail=ktap requested\n"
 		       "not ok 1 harness.deliberate_failure\n");
 		return false;
+	}
+	/*
+	 * fail=expect: the harness suite, whose case fails a real KT_EXPECT,
+	 * runs through the normal KTAP path (instead of the default suites).
+	 */
+	if (fail_mode == FAIL_EXPECT) {
+		ktap_default_none();
+		ktap_force_suite("harness");
 	}
 	/* A benchmark replaces the default self-tests; named ones still run. */
 	if (job)

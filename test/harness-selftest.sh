@@ -50,18 +50,30 @@ case_() {
 objcopy --remove-section=.note.Xen "$top/build/pvbatch.elf" "$out/no-notes.elf"
 
 echo "KTAP version 1"
-echo "1..8"
+echo "1..11"
 case_ passing 0 'PASS \(direct' --vcpus 2 -- selftest=boot
+# fail=ktap prints a fixed "not ok": the harness's judge alone.
 case_ ktap-failure 1 'KTAP failure: not ok 1 harness.deliberate_failure' -- fail=ktap
+# fail=expect: a real KT_EXPECT fails, through ktap_fail and the runner.
+case_ expect-failure 1 'KTAP failure: not ok 1 harness.expect_fails' -- fail=expect
 case_ panic 1 'did not shut down cleanly: crash' -- fail=panic
 case_ page-fault 1 'did not shut down cleanly: crash' -- fail=fault
 case_ lazy-rule 1 'did not shut down cleanly: crash' -- fail=lazy-nest
+# A write under a read-only L2 entry (pte writable): a real protection
+# fault at once; with the old pte-only check (fail=spurious-loop) it looks
+# spurious every time, and the retry bound must end it, not a hang.
+case_ upper-level-ro 1 'did not shut down cleanly: crash' --timeout 20 -- fail=upper-rw
+case_ spurious-bound 1 'did not shut down cleanly: crash' --timeout 20 -- fail=spurious-loop
 case_ bad-cmdline 1 'did not shut down cleanly: crash' -- nosuchkey=1
 case_ hang 1 'did not shut down cleanly: timeout' --timeout 8 -- fail=hang
 case_ refused 1 'did not shut down cleanly: refused' --kernel "$out/no-notes.elf"
 
 # The guest must also have said why, on its console.
 for pair in "page-fault:unhandled page fault" "lazy-rule:entered twice" \
+	    "expect-failure:# FAIL tests/guest/selftest_harness.c:" \
+	    "expect-failure:pvbatch: verdict FAIL" \
+	    "upper-level-ro:L2 0x[0-9a-f]* (read-only) L1" \
+	    "spurious-bound:retried [0-9]* times" \
 	    "bad-cmdline:unknown key 'nosuchkey'" "panic:fail=panic requested"; do
 	name=${pair%%:*} msg=${pair#*:}
 	if ! grep -q "$msg" "$out/$name/guest-console.log"; then
@@ -69,5 +81,10 @@ for pair in "page-fault:unhandled page fault" "lazy-rule:entered twice" \
 		failed=$((failed + 1))
 	fi
 done
+# ... and not for the wrong reason: a real fault is not retried first.
+if grep -q "retried" "$out/upper-level-ro/guest-console.log"; then
+	echo "# upper-level-ro: the fault was retried as spurious before the report"
+	failed=$((failed + 1))
+fi
 echo "# harness-selftest: $((n - failed)) passed, $failed failed"
 [ $failed -eq 0 ]

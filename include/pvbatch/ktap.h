@@ -48,6 +48,8 @@ bool ktap_failed(void);
 
 /* Is suite selected by the selftest= list? */
 bool ktap_suite_selected(const char *suite);
+/* Run suite whatever selftest= selected (on top of it). */
+void ktap_force_suite(const char *suite);
 /* Run every selected case; true if all passed. */
 bool ktap_run_selected(void);
 

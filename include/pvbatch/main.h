@@ -17,4 +17,7 @@ void ktap_default_none(void);
 /* The benchmark bench= asked for, or NULL (bench/). */
 const struct pvbatch_job *bench_job(void);
 
+/* A write under a read-only L2 entry, for fail= (tests/guest/selftest_spurious.c). */
+void fail_write_under_ro_l2(void);
+
 #endif

@@ -32,9 +32,18 @@ static inline unsigned long region_end(const struct region *r)
 /*
  * Change the protection of [start, end) inside r to newprot, keeping
  * each pte's frame and Accessed/Dirty bits; one TLB flush for the range.
- * 0, or the first error (every update was still attempted).
+ * 0, or the first error (every update was still attempted).  Holds
+ * the range's pte locks (below); r->prot is set under them.
  */
 int change_protection(struct region *r, unsigned long start,
 		      unsigned long end, pgprot_t newprot);
+
+/*
+ * The pte locks of [start, end): one per L1 page table (mm/mprotect.c).
+ * A protection change holds them from its first pte transaction until
+ * its batch has been issued.  Not from fault context (it panics).
+ */
+void pte_lock_range(unsigned long start, unsigned long end);
+void pte_unlock_range(unsigned long start, unsigned long end);
 
 #endif

@@ -169,6 +169,7 @@ struct race_result {
 static void run_race(const char *backend, struct race_result *res)
 {
 	struct race *rc = &race;
+	const char *saved_name = pv_mmu_ops.name;
 	pte_t (*saved_start)(unsigned long, pte_t *) = pv_mmu_ops.ptep_modify_prot_start;
 	void (*saved_commit)(unsigned long, pte_t *, pte_t, pte_t) =
 		pv_mmu_ops.ptep_modify_prot_commit;
@@ -179,11 +180,9 @@ static void run_race(const char *backend, struct race_result *res)
 	bool toggle = false;
 
 	memset(res, 0, sizeof(*res));
-	if (unsafe) {
-		pv_mmu_select("xen");
-		pv_mmu_ops.ptep_modify_prot_start = unsafe_start;
-		pv_mmu_ops.ptep_modify_prot_commit = unsafe_commit;
-	} else if (pv_mmu_select(backend)) {
+	/* The control goes through the same guard as any backend switch. */
+	if (unsafe ? pv_mmu_select_txn("unsafe", unsafe_start, unsafe_commit)
+		   : pv_mmu_select(backend)) {
 		res->err = -EINVAL;
 		return;
 	}
@@ -235,8 +234,8 @@ static void run_race(const char *backend, struct race_result *res)
 		smp_wait(cpu);
 		res->faults += rc->faults[cpu];
 	}
-	pv_mmu_ops.ptep_modify_prot_start = saved_start;
-	pv_mmu_ops.ptep_modify_prot_commit = saved_commit;
+	if (pv_mmu_select_txn(saved_name, saved_start, saved_commit) && !res->err)
+		res->err = -EBUSY;
 	ktap_diag("race backend=%s vcpus=%u rounds=%lu pages=%lu writes=%lu reads=%lu "
 		  "lost_dirty=%lu lost_accessed=%lu faults=%lu passes=%lu uvm=%lu",
 		  backend, nr_cpus_online, race_rounds, rc->r.npages, res->writes,

@@ -11,6 +11,7 @@
 #include <asm/pgalloc.h>
 #include <asm/smp.h>
 #include <asm/traps.h>
+#include <asm/tsc.h>
 #include <asm/xen/hypervisor.h>
 #include <asm/xen/hypercall.h>
 
@@ -96,28 +97,102 @@ unsigned long read_cr2(void)
 }
 
 /*
- * A protection fault the pte no longer explains: a TLB entry older than a
- * change that only granted access (mm/mprotect.c does not flush those).
- * The fault dropped that entry; retrying walks the tables again.
+ * The access the walk for address allows, level by level from the L4 to
+ * the pte: present everywhere, writable only if every level is, NX if
+ * any level is.  levels = 4 is the whole walk; the old check looked at
+ * the pte alone (levels = 1), which traps_check_pte_only() brings back
+ * for a harness self-test of the retry bound.
  */
-static bool spurious_fault(unsigned long error_code, unsigned long address)
-{
-	pte_t *ptep;
-	pte_t pte;
+static unsigned int check_levels = 4;
 
-	if (!(error_code & PF_PROT))
-		return false;
-	ptep = lookup_pte(address);
-	if (!ptep)
-		return false;
-	pte = ptep_read(ptep);
-	if (!pte_present(pte))
-		return false;
-	if ((error_code & PF_WRITE) && !(pte_val(pte) & _PAGE_RW))
-		return false;
-	if ((error_code & PF_INSTR) && (pte_val(pte) & _PAGE_NX))
-		return false;
+void traps_check_pte_only(void)
+{
+	check_levels = 1;
+}
+
+static bool walk_allows(unsigned long error_code, unsigned long address)
+{
+	unsigned int level;
+
+	for (level = check_levels; level >= 1; level--) {
+		pte_t *e = lookup_entry(address, level);
+		u64 v;
+
+		if (!e)
+			return false;
+		v = pte_val(ptep_read(e));
+		if (!(v & _PAGE_PRESENT))
+			return false;
+		if ((error_code & PF_WRITE) && !(v & _PAGE_RW))
+			return false;
+		if ((error_code & PF_INSTR) && (v & _PAGE_NX))
+			return false;
+	}
 	return true;
+}
+
+/*
+ * A protection fault the page tables no longer explain: a TLB entry
+ * older than a change that only granted access (mm/mprotect.c does not
+ * flush those).  The fault dropped the TLB entries for the address
+ * (paging-structure caches included), so a retry walks the tables again.
+ *
+ * A retry must therefore succeed, unless the tables changed again between
+ * this check and the retry: every further fault at the same address
+ * needs another vCPU to take the access away and grant it again in that
+ * window.  So SPURIOUS_RETRY_MAX retries of one page, on one vCPU, within
+ * SPURIOUS_WINDOW_MS of the first, mean the check is wrong (it allows
+ * what the CPU does not); the fault is then handled as a real one (an
+ * extable fixup, or the unhandled-fault report and a panic) instead of
+ * spinning.  A fault at another page, or a retry after the window, starts
+ * the count again.
+ */
+#define SPURIOUS_RETRY_MAX	8
+#define SPURIOUS_WINDOW_MS	100
+
+bool spurious_fault_retry(unsigned long error_code, unsigned long address)
+{
+	struct cpu_data *c = this_cpu();
+	unsigned long page = address & PAGE_MASK;
+	u64 now = rdtsc();
+
+	if (!(error_code & PF_PROT) || !walk_allows(error_code, address))
+		return false;
+	if (page != c->spurious_page ||
+	    now - c->spurious_since > tsc_khz() * SPURIOUS_WINDOW_MS) {
+		c->spurious_page = page;
+		c->spurious_since = now;
+		c->spurious_repeats = 0;
+	}
+	if (++c->spurious_repeats <= SPURIOUS_RETRY_MAX) {
+		c->spurious_faults++;
+		return true;
+	}
+	printk("\nvCPU %u: fault at %#lx (error code %#lx) retried %u times in %lu us: "
+	       "the page tables allow the access but the CPU keeps faulting; "
+	       "handling it as a real fault\n", c->cpu, address, error_code,
+	       SPURIOUS_RETRY_MAX, cycles_to_ns(now - c->spurious_since) / 1000);
+	c->spurious_repeats = 0;
+	return false;
+}
+
+/* The entries of the walk for address, for the unhandled-fault report. */
+static void show_walk(unsigned long address)
+{
+	unsigned int level;
+
+	printk("  walk:");
+	for (level = 4; level >= 1; level--) {
+		pte_t *e = lookup_entry(address, level);
+
+		if (!e) {
+			printk(" L%u none", level);
+			break;
+		}
+		printk(" L%u %#lx%s", level, pte_val(ptep_read(e)),
+		       pte_val(ptep_read(e)) & _PAGE_RW ? "" : " (read-only)");
+	}
+	printk("\n");
 }
 
 void do_trap(struct pt_regs *regs)
@@ -133,10 +208,8 @@ void do_trap(struct pt_regs *regs)
 			goto out;
 		}
 	}
-	if (regs->vector == 14 && spurious_fault(regs->error_code, cr2)) {
-		c->spurious_faults++;
+	if (regs->vector == 14 && spurious_fault_retry(regs->error_code, cr2))
 		goto out;
-	}
 	if (fixup_exception(regs)) {
 		c->faults++;
 		goto out;
@@ -148,6 +221,8 @@ void do_trap(struct pt_regs *regs)
 		       regs->error_code & 2 ? "write to" : "read of",
 		       regs->error_code & 1 ? "protected page" : "non-present page");
 	printk("\n");
+	if (regs->vector == 14)
+		show_walk(cr2);
 	show_regs(regs);
 	dump_backtrace(regs->rbp);
 	panic("unhandled %s at rip %#lx", trap_name(regs->vector), regs->rip);

@@ -85,6 +85,8 @@ struct xen_mmu_cpu {
 } __aligned(64);
 
 static struct xen_mmu_cpu xen_mmu_cpus[NR_CPUS];
+/* A switch of the transaction pair is under way (pv_mmu_select_txn). */
+static int txn_switching;
 
 static struct xen_mmu_cpu *this_mmu(void)
 {
@@ -413,7 +415,15 @@ static void xen_enter_lazy_mmu(void)
 	if (!xen_mc_empty() || m->lone.held)
 		panic("lazy MMU mode entered with updates queued");
 	m->error = 0;
-	m->lazy = true;
+	/* Announce, then look (see "Switching the transaction pair"). */
+	for (;;) {
+		__atomic_store_n(&m->lazy, true, __ATOMIC_SEQ_CST);
+		if (!__atomic_load_n(&txn_switching, __ATOMIC_SEQ_CST))
+			return;
+		__atomic_store_n(&m->lazy, false, __ATOMIC_SEQ_CST);
+		while (__atomic_load_n(&txn_switching, __ATOMIC_ACQUIRE))
+			cpu_relax();
+	}
 }
 
 static void tlb_recheck(unsigned long start, bool one);
@@ -434,7 +444,7 @@ static int xen_leave_lazy_mmu(void)
 	}
 	err = m->error;
 	m->error = 0;
-	m->lazy = false;
+	__atomic_store_n(&m->lazy, false, __ATOMIC_SEQ_CST);
 	return err;
 }
 
@@ -604,21 +614,60 @@ static const struct txn_backend *find_backend(const char *name)
 	return NULL;
 }
 
+/*
+ * Switching the transaction pair.  A vCPU inside a lazy MMU section may be
+ * between a start and its commit: switching then could pair one backend's
+ * start with another's commit.  So a switch is refused (-EBUSY) while
+ * another vCPU is inside a lazy section, and a vCPU entering one while a
+ * switch is under way waits for it to end (a few stores).  Both sides
+ * announce themselves, then look at the other (a Dekker pair, with full
+ * barriers): either the switch sees the section and is refused, or the
+ * section sees the switch and waits.  Switching from inside a lazy
+ * section on the same vCPU is a bug: it panics.  (The transaction pair
+ * is used only inside lazy sections: change_protection() and tests.)
+ */
+/* Is a vCPU other than this one inside a lazy section? */
+static bool others_in_lazy_section(void)
+{
+	unsigned int cpu, self = smp_processor_id();
+
+	for (cpu = 0; cpu < nr_cpus_online; cpu++)
+		if (cpu != self &&
+		    __atomic_load_n(&xen_mmu_cpus[cpu].lazy, __ATOMIC_SEQ_CST))
+			return true;
+	return false;
+}
+
+int pv_mmu_select_txn(const char *name,
+		      pte_t (*start)(unsigned long addr, pte_t *ptep),
+		      void (*commit)(unsigned long addr, pte_t *ptep, pte_t old,
+				     pte_t pte))
+{
+	if (this_mmu()->lazy)
+		panic("pv_mmu_select(%s) inside a lazy MMU section", name);
+	if (__atomic_exchange_n(&txn_switching, 1, __ATOMIC_SEQ_CST))
+		return -EBUSY;
+	if (others_in_lazy_section()) {
+		__atomic_store_n(&txn_switching, 0, __ATOMIC_RELEASE);
+		return -EBUSY;
+	}
+	pv_mmu_ops.name = name;
+	pv_mmu_ops.ptep_modify_prot_start = start;
+	pv_mmu_ops.ptep_modify_prot_commit = commit;
+	__atomic_store_n(&txn_switching, 0, __ATOMIC_RELEASE);
+	return 0;
+}
+
 int pv_mmu_select(const char *name)
 {
 	const struct txn_backend *b = find_backend(name);
 
 	if (!b)
 		return -EINVAL;
-	if (this_mmu()->lazy)
-		panic("pv_mmu_select(%s) inside a lazy MMU section", name);
 	if (b->needs_preserve_ad &&
 	    !xen_feature(XENFEAT_mmu_pt_update_preserve_ad))
 		return -ENOSYS;
-	pv_mmu_ops.name = b->name;
-	pv_mmu_ops.ptep_modify_prot_start = b->start;
-	pv_mmu_ops.ptep_modify_prot_commit = b->commit;
-	return 0;
+	return pv_mmu_select_txn(b->name, b->start, b->commit);
 }
 
 static char pte_txn[16] = "xen";

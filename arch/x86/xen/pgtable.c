@@ -260,3 +260,30 @@ void xen_pgtable_init(void)
 	ptmap_l1 = ptmap_slot_virt(1);
 	area_l2 = ptmap_slot_virt(0);
 }
+
+/*
+ * The entry for va at level (4: the L4 entry ... 1: the L1 entry, the
+ * pte), found by walking from the L4 Xen gave us; NULL if level is not
+ * 1..4, or an entry above it is not present or maps a large page.  Slower
+ * than lookup_pte(), for code that must see the whole walk (the
+ * spurious-fault check) or an upper-level entry (tests).
+ */
+pte_t *lookup_entry(unsigned long va, unsigned int level)
+{
+	static const unsigned int shifts[] = {
+		PAGE_SHIFT, PMD_SHIFT, PUD_SHIFT, PGDIR_SHIFT,
+	};
+	pte_t *t = (pte_t *)xen_start_info->pt_base;
+	unsigned int l;
+
+	if (level < 1 || level > 4)
+		return NULL;
+	for (l = 4; l > level; l--) {
+		pte_t e = ptep_read(table_entry(t, va, shifts[l - 1]));
+
+		if (!pte_present(e) || (pte_val(e) & _PAGE_PSE))
+			return NULL;
+		t = pt_virt(pte_mfn(e));
+	}
+	return table_entry(t, va, shifts[level - 1]);
+}

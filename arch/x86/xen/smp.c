@@ -52,8 +52,7 @@ void cpu_data_init(unsigned int cpu)
 	c->cpu = cpu;
 }
 
-/* Spin, but give the pCPU away now and then: vCPUs may outnumber pCPUs. */
-static void spin_pause(unsigned int *spins)
+void spin_pause(unsigned int *spins)
 {
 	if (++*spins % 4096 == 0)
 		HYPERVISOR_sched_op(SCHEDOP_yield, NULL);

@@ -38,8 +38,17 @@ struct pv_mmu_ops {
 
 extern struct pv_mmu_ops pv_mmu_ops;
 
-/* Select the transaction backend by name; -EINVAL if unknown/unsupported. */
+/*
+ * Select the transaction backend by name: -EINVAL if unknown, -ENOSYS if
+ * Xen lacks what it needs, -EBUSY while any vCPU is inside a lazy MMU
+ * section (it may be between a start and its commit).
+ */
 int pv_mmu_select(const char *name);
+/* The same, with a pair not in the table (tests only: negative controls). */
+int pv_mmu_select_txn(const char *name,
+		      pte_t (*start)(unsigned long addr, pte_t *ptep),
+		      void (*commit)(unsigned long addr, pte_t *ptep, pte_t old,
+				     pte_t pte));
 
 static inline pte_t ptep_get(pte_t *ptep)
 {

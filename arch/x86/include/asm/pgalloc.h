@@ -63,4 +63,10 @@ static inline unsigned long pte_pfn(pte_t pte)
 /* Number of page-table pages created so far. */
 unsigned int ptmap_pages_used(void);
 
+/*
+ * The entry mapping va at level 4 (L4) .. 1 (the pte), through the whole
+ * walk; NULL if there is none (a level above not present, or large).
+ */
+pte_t *lookup_entry(unsigned long va, unsigned int level);
+
 #endif

@@ -32,6 +32,10 @@ struct cpu_data {
 	void *fault_hook_data;
 	u64 faults;			/* faults the hook handled */
 	u64 spurious_faults;		/* stale TLB entries, retried */
+	/* The retry bound (traps.c): the page, since when, how many. */
+	unsigned long spurious_page;
+	u64 spurious_since;
+	unsigned int spurious_repeats;
 };
 
 static __always_inline struct cpu_data *this_cpu(void)
@@ -74,6 +78,12 @@ static inline void cpu_relax(void)
 {
 	asm volatile("pause" ::: "memory");
 }
+
+/*
+ * One step of a spin-wait that gives the pCPU away now and then: the vCPU
+ * waited for may be one Xen has descheduled (vCPUs may outnumber pCPUs).
+ */
+void spin_pause(unsigned int *spins);
 
 #endif /* __ASSEMBLY__ */
 #endif
