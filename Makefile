@@ -60,18 +60,20 @@ include tests/host/abi-check.mk
 include tests/host/host-tests.mk
 
 # Boots under Xen as the initial domain: self-tests (the default suites
-# with 2 vCPUs; the cross-vCPU ones again with 4), then the harness's own
-# failure detection.
+# with 2 vCPUs; the cross-vCPU ones again with 4; the protection suites
+# again with prot_level=pmd), then the harness's own failure detection.
 check-direct: $(GUEST)
 	test/run-pv-guest.sh --direct --vcpus 2
 	test/run-pv-guest.sh --direct --vcpus 4 --out $(O)/direct-4 -- selftest=tlb,lock
+	test/run-pv-guest.sh --direct --vcpus 2 --out $(O)/direct-pmd \
+		-- selftest=mprotect,spurious,lock prot_level=pmd
 	test/harness-selftest.sh --direct
 
 # As a domU under stock xl in a Linux dom0, with the hypervisor-side trace
 # reconciled against the guest's own counts; then the harness's endings.
 check-xl: $(GUEST)
 	test/run-pv-guest.sh --xl --trace --vcpus 2 --out $(O)/xl \
-		-- selftest=boot,mm,mprotect
+		-- selftest=boot,mm,mprotect,pmd
 	test/harness-selftest.sh --xl
 
 # The A/D race on real Xen: >= 10^5 racing writes per backend, 2 vCPUs;
