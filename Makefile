@@ -78,14 +78,24 @@ check-xl: $(GUEST)
 
 # The A/D race on real Xen: >= 10^5 racing writes per backend, 2 vCPUs;
 # then one page, where every change is a batch of one update (the
-# update_va_mapping path).
+# update_va_mapping path); then 2048 pages, where every lazy section
+# spans two batches (>= 10^5 writes per backend); and 2048 pages with
+# 4 vCPUs (3 writers).
 RACE_ROUNDS	:= 270
 RACE1_ROUNDS	:= 20000
+RACE_WIDE_ROUNDS := 66
+RACE4_ROUNDS	:= 25
 check-race: $(GUEST)
 	test/run-pv-guest.sh --direct --vcpus 2 --timeout 600 --out $(O)/race \
 		-- selftest=race race_rounds=$(RACE_ROUNDS)
 	test/run-pv-guest.sh --direct --vcpus 2 --timeout 600 --out $(O)/race-1page \
 		-- selftest=race race_rounds=$(RACE1_ROUNDS) race_pages=1
+	test/run-pv-guest.sh --direct --vcpus 2 --timeout 600 --out $(O)/race-wide \
+		-- selftest=race race_rounds=$(RACE_WIDE_ROUNDS) race_pages=2048
+	test/run-pv-guest.sh --direct --vcpus 4 --timeout 600 --out $(O)/race-wide-4 \
+		-- selftest=race race_rounds=$(RACE4_ROUNDS) race_pages=2048
+	@grep -h '^# race ' $(O)/race/guest-console.log $(O)/race-1page/guest-console.log \
+		$(O)/race-wide/guest-console.log $(O)/race-wide-4/guest-console.log
 
 # The full race proof: >= 10^6 racing writes per backend, 2 and 4 vCPUs,
 # as the initial domain and as a domU under xl; and the one-page race in

@@ -17,7 +17,7 @@
 
 enum fail_mode {
 	FAIL_NONE, FAIL_KTAP, FAIL_PANIC, FAIL_FAULT, FAIL_HANG, FAIL_LAZY_NEST,
-	FAIL_EXPECT, FAIL_UPPER_RW, FAIL_SPURIOUS_LOOP,
+	FAIL_EXPECT, FAIL_UPPER_RW, FAIL_SPURIOUS_LOOP, FAIL_LOCK_IN_FAULT,
 };
 
 static enum fail_mode fail_mode;
@@ -29,6 +29,7 @@ static int set_fail(const char *val, bool apply, const char **why)
 		[FAIL_FAULT] = "fault", [FAIL_HANG] = "hang",
 		[FAIL_LAZY_NEST] = "lazy-nest", [FAIL_EXPECT] = "expect",
 		[FAIL_UPPER_RW] = "upper-rw", [FAIL_SPURIOUS_LOOP] = "spurious-loop",
+		[FAIL_LOCK_IN_FAULT] = "lock-in-fault",
 	};
 	unsigned int i;
 
@@ -39,7 +40,8 @@ static int set_fail(const char *val, bool apply, const char **why)
 			return 0;
 		}
 	}
-	*why = "expected ktap, expect, panic, fault, hang, lazy-nest, upper-rw or spurious-loop";
+	*why = "expected ktap, expect, panic, fault, hang, lazy-nest, upper-rw, "
+	       "spurious-loop or lock-in-fault";
 	return -EINVAL;
 }
 DEFINE_KPARAM(fail, set_fail);
@@ -63,6 +65,9 @@ static void fail_on_purpose(void)
 		__attribute__((__fallthrough__));
 	case FAIL_UPPER_RW:
 		fail_write_under_ro_l2();
+		break;
+	case FAIL_LOCK_IN_FAULT:
+		fail_lock_in_fault();
 		break;
 	case FAIL_HANG:
 		printk("fail=hang: spinning forever\n");

@@ -50,7 +50,7 @@ case_() {
 objcopy --remove-section=.note.Xen "$top/build/pvbatch.elf" "$out/no-notes.elf"
 
 echo "KTAP version 1"
-echo "1..11"
+echo "1..12"
 case_ passing 0 'PASS \(direct' --vcpus 2 -- selftest=boot
 # fail=ktap prints a fixed "not ok": the harness's judge alone.
 case_ ktap-failure 1 'KTAP failure: not ok 1 harness.deliberate_failure' -- fail=ktap
@@ -64,6 +64,8 @@ case_ lazy-rule 1 'did not shut down cleanly: crash' -- fail=lazy-nest
 # spurious every time, and the retry bound must end it, not a hang.
 case_ upper-level-ro 1 'did not shut down cleanly: crash' --timeout 20 -- fail=upper-rw
 case_ spurious-bound 1 'did not shut down cleanly: crash' --timeout 20 -- fail=spurious-loop
+# A fault handler taking the pte lock its own vCPU holds: a clear panic.
+case_ lock-in-fault 1 'did not shut down cleanly: crash' --timeout 20 -- fail=lock-in-fault
 case_ bad-cmdline 1 'did not shut down cleanly: crash' -- nosuchkey=1
 case_ hang 1 'did not shut down cleanly: timeout' --timeout 8 -- fail=hang
 case_ refused 1 'did not shut down cleanly: refused' --kernel "$out/no-notes.elf"
@@ -74,6 +76,7 @@ for pair in "page-fault:unhandled page fault" "lazy-rule:entered twice" \
 	    "expect-failure:pvbatch: verdict FAIL" \
 	    "upper-level-ro:L2 0x[0-9a-f]* (read-only) L1" \
 	    "spurious-bound:retried [0-9]* times" \
+	    "lock-in-fault:pte lock taken from fault context" \
 	    "bad-cmdline:unknown key 'nosuchkey'" "panic:fail=panic requested"; do
 	name=${pair%%:*} msg=${pair#*:}
 	if ! grep -q "$msg" "$out/$name/guest-console.log"; then

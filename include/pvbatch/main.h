@@ -19,5 +19,7 @@ const struct pvbatch_job *bench_job(void);
 
 /* A write under a read-only L2 entry, for fail= (tests/guest/selftest_spurious.c). */
 void fail_write_under_ro_l2(void);
+/* The pte lock from fault context, for fail= (tests/guest/selftest_lock.c). */
+void fail_lock_in_fault(void);
 
 #endif

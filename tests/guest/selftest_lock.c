@@ -17,10 +17,12 @@
 #include <linux/errno.h>
 #include <linux/string.h>
 #include <asm/paravirt.h>
+#include <asm/ptrace.h>
 #include <asm/smp.h>
 #include <asm/tsc.h>
 #include <asm/xen/hypercall.h>
 #include <pvbatch/ktap.h>
+#include <pvbatch/main.h>
 #include <pvbatch/mm.h>
 #include "testlib.h"
 
@@ -242,3 +244,41 @@ KTAP_CASE(lock, lockless_control_xen_nobatch, nolock_xen_nobatch);
 KTAP_CASE(lock, xen, lock_xen);
 KTAP_CASE(lock, xen_nobatch, lock_xen_nobatch);
 KTAP_CASE(lock, generic, lock_generic);
+
+/*
+ * fail=lock-in-fault (kernel/main.c): a fault taken while this vCPU
+ * holds a region's pte locks, whose handler changes the protection of
+ * that region.  Taking the lock from fault context must panic with a
+ * clear message; without that check it would spin forever on a lock
+ * its own vCPU holds.
+ */
+static struct region fail_r;
+
+static bool fix_by_mprotect(struct pt_regs *regs, unsigned long cr2)
+{
+	(void)regs;
+	if ((cr2 & PAGE_MASK) != fail_r.start + PAGE_SIZE)
+		return false;
+	printk("fail: the fault handler calls change_protection()\n");
+	return !change_protection(&fail_r, fail_r.start + PAGE_SIZE,
+				  region_end(&fail_r), PAGE_KERNEL);
+}
+
+void fail_lock_in_fault(void)
+{
+	int rc = region_create(&fail_r, 2, 0, PAGE_KERNEL);
+
+	if (rc)
+		panic("region_create: %d", rc);
+	rc = change_protection(&fail_r, fail_r.start + PAGE_SIZE, region_end(&fail_r),
+			       PAGE_KERNEL_RO);
+	if (rc)
+		panic("to RO: %d", rc);
+	this_cpu()->fault_hook = fix_by_mprotect;
+	pte_lock_range(fail_r.start, region_end(&fail_r));
+	printk("fail: holding the pte lock, writing to a read-only page\n");
+	*(volatile u8 *)(fail_r.start + PAGE_SIZE) = 1;
+	pte_unlock_range(fail_r.start, region_end(&fail_r));
+	this_cpu()->fault_hook = NULL;
+	printk("fail: the fault handler took the pte lock and returned\n");
+}

@@ -41,6 +41,8 @@
 #include "testlib.h"
 
 #define RACE_MAX_PAGES	4096
+/* From here on, a change must span two batches of the xen backend. */
+#define RACE_WIDE_PAGES	2048
 
 static unsigned long race_rounds = 200, race_pages = 512;
 /* The rw_ cases' rounds: their writers wait on faults, so fewer. */
@@ -188,6 +190,7 @@ static void unsafe_commit(unsigned long addr, pte_t *ptep, pte_t old, pte_t pte)
 struct race_result {
 	u64 writes, reads, lost_dirty, lost_accessed, faults, passes;
 	u64 uvm;		/* batches sent as one update_va_mapping */
+	u64 calls;		/* MMU hypercalls the changes issued */
 	u64 requests;		/* mmu_update requests of the protection changes */
 	int err;
 };
@@ -243,12 +246,13 @@ static void run_race_at(const char *backend, bool rw, const char *level,
 		uvm = xen_mmu_stats()->uvm;
 		barrier_wait(&rc->start);
 		do {
-			u64 before = *reqs;
+			u64 before = *reqs, calls = hypercalls_issued();
 			int err = change_protection(&rc->r, rc->r.start,
 						    region_end(&rc->r),
 						    race_prot(rw, toggle));
 
 			res->requests += *reqs - before;
+			res->calls += hypercalls_issued() - calls;
 			if (err && !res->err)
 				res->err = err;
 			toggle = !toggle;
@@ -285,11 +289,13 @@ static void run_race_at(const char *backend, bool rw, const char *level,
 	if (pv_mmu_select_prot_level("pte") && !res->err)
 		res->err = -EBUSY;
 	ktap_diag("race backend=%s%s%s vcpus=%u rounds=%lu pages=%lu writes=%lu reads=%lu "
-		  "lost_dirty=%lu lost_accessed=%lu faults=%lu passes=%lu uvm=%lu",
+		  "lost_dirty=%lu lost_accessed=%lu faults=%lu passes=%lu uvm=%lu "
+		  "calls_per_pass=%lu.%02lu",
 		  backend, rw ? " toggle=rw prot_level=" : "", rw ? level : "",
 		  nr_cpus_online, rounds, rc->r.npages, res->writes,
 		  res->reads, res->lost_dirty, res->lost_accessed, res->faults,
-		  res->passes, res->uvm);
+		  res->passes, res->uvm, res->calls / res->passes,
+		  res->calls * 100 / res->passes % 100);
 	if (rw)
 		ktap_diag("race requests per pass=%lu/%lu", res->requests, res->passes);
 }
@@ -331,6 +337,11 @@ static void race_must_not_lose(const char *backend)
 	/* One page: the xen commit's update_va_mapping path must be in the race. */
 	if (race.r.npages == 1 && !strcmp(backend, "xen"))
 		KT_EXPECT(res.uvm > 0, "xen: no update went as update_va_mapping");
+	/* A wide region: each lazy section must span at least two batches. */
+	if (race.r.npages >= RACE_WIDE_PAGES && !strcmp(backend, "xen"))
+		KT_EXPECT(res.calls >= 2 * res.passes,
+			  "xen: %lu hypercalls for %lu changes of %lu pages: a change does "
+			  "not span two batches", res.calls, res.passes, race.r.npages);
 }
 
 static void race_generic(void) { race_must_not_lose("generic"); }

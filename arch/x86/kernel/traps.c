@@ -148,7 +148,7 @@ static bool walk_allows(unsigned long error_code, unsigned long address)
  * the count again.
  */
 #define SPURIOUS_RETRY_MAX	8
-#define SPURIOUS_WINDOW_MS	100
+#define SPURIOUS_WINDOW_MS	1000
 
 bool spurious_fault_retry(unsigned long error_code, unsigned long address)
 {

@@ -55,7 +55,7 @@ extern struct pv_mmu_ops pv_mmu_ops;
 
 /*
  * Select the transaction backend by name: -EINVAL if unknown, -ENOSYS if
- * Xen lacks what it needs, -EBUSY while any vCPU is inside a lazy MMU
+ * Xen lacks what it needs, -EBUSY while another vCPU is inside a lazy MMU
  * section (it may be between a start and its commit).
  */
 int pv_mmu_select(const char *name);
