@@ -101,11 +101,14 @@ check-race: $(GUEST)
 # as the initial domain and as a domU under xl; and the one-page race in
 # each of those four configurations.
 LONG_ROUNDS	:= 2700
+# The race through the L2 push-down path (prot_level=pmd), direct boots.
+PUSH_ROUNDS	:= 200
 check-long: deps $(GUEST)
 	for v in 2 4; do \
 		test/run-pv-guest.sh --direct --vcpus $$v --timeout 3600 \
 			--out $(O)/race-long-direct-$$v \
-			-- selftest=race race_rounds=$(LONG_ROUNDS) || exit 1; \
+			-- selftest=race race_rounds=$(LONG_ROUNDS) \
+			race_push_rounds=$(PUSH_ROUNDS) || exit 1; \
 		test/run-pv-guest.sh --xl --vcpus $$v --timeout 3600 \
 			--out $(O)/race-long-xl-$$v \
 			-- selftest=race race_rounds=$(LONG_ROUNDS) || exit 1; \

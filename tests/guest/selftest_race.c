@@ -47,6 +47,12 @@
 static unsigned long race_rounds = 200, race_pages = 512;
 /* The rw_ cases' rounds: their writers wait on faults, so fewer. */
 static unsigned long race_rw_rounds = 60;
+/*
+ * The rw_push cases' rounds; 0 (the default) skips them: about 8 minutes
+ * for 30 rounds on a loaded 2-core host, too long for make check
+ * (check-long runs them).
+ */
+static unsigned long race_push_rounds;
 
 static int set_race_ulong(const char *val, unsigned long *dst, unsigned long max,
 			  bool apply, const char **why)
@@ -79,6 +85,12 @@ static int set_race_rw_rounds(const char *val, bool apply, const char **why)
 	return set_race_ulong(val, &race_rw_rounds, 1000000, apply, why);
 }
 DEFINE_KPARAM(race_rw_rounds, set_race_rw_rounds);
+
+static int set_race_push_rounds(const char *val, bool apply, const char **why)
+{
+	return set_race_ulong(val, &race_push_rounds, 1000000, apply, why);
+}
+DEFINE_KPARAM(race_push_rounds, set_race_push_rounds);
 
 enum { UNTOUCHED, READ, WRITTEN };
 
@@ -195,17 +207,40 @@ struct race_result {
 	int err;
 };
 
-/* The protection a pass sets: the software bit, or (rw) RW, toggled. */
-static pgprot_t race_prot(bool rw, bool toggle)
+/*
+ * What the passes change: the software bit, toggled (RACE_SOFTBIT); RW,
+ * toggled over the whole region (RACE_RW); or (RACE_RW_PUSH) in a cycle
+ * of three: the whole region read-only (at L2 with prot_level=pmd), its
+ * first page writable (which pushes the L2 restriction down into the 511
+ * other ptes through the pte transaction), the whole region writable.
+ */
+enum race_mode { RACE_SOFTBIT, RACE_RW, RACE_RW_PUSH };
+
+static pgprot_t race_prot(enum race_mode mode, bool toggle)
 {
-	if (rw)
+	if (mode != RACE_SOFTBIT)
 		return toggle ? PAGE_KERNEL_RO : PAGE_KERNEL;
 	return __pgprot(_PAGE_PRESENT | _PAGE_RW | (toggle ? _PAGE_SOFTW1 : 0));
 }
 
-static void run_race_at(const char *backend, bool rw, const char *level,
+/* One pass of mode: change [*start, *end) to the protection returned. */
+static pgprot_t race_pass(const struct region *r, enum race_mode mode,
+			  u64 pass, bool toggle, unsigned long *start,
+			  unsigned long *end)
+{
+	*start = r->start;
+	*end = region_end(r);
+	if (mode != RACE_RW_PUSH)
+		return race_prot(mode, toggle);
+	if (pass % 3 == 1)
+		*end = r->start + PAGE_SIZE;
+	return pass % 3 == 0 ? PAGE_KERNEL_RO : PAGE_KERNEL;
+}
+
+static void run_race_at(const char *backend, enum race_mode mode, const char *level,
 			struct race_result *res)
 {
+	bool rw = mode != RACE_SOFTBIT;
 	struct race *rc = &race;
 	const char *saved_name = pv_mmu_ops.name;
 	pte_t (*saved_start)(unsigned long, pte_t *) = pv_mmu_ops.ptep_modify_prot_start;
@@ -213,7 +248,8 @@ static void run_race_at(const char *backend, bool rw, const char *level,
 		pv_mmu_ops.ptep_modify_prot_commit;
 	bool unsafe = !strcmp(backend, "unsafe");
 	const u64 *reqs = &this_hcstat()->requests[__HYPERVISOR_mmu_update];
-	unsigned long round, p, rounds = rw ? race_rw_rounds : race_rounds;
+	unsigned long round, p, rounds = mode == RACE_RW_PUSH ? race_push_rounds :
+					 rw ? race_rw_rounds : race_rounds;
 	u64 uvm;
 	unsigned int cpu;
 	/* rw: the first pass takes write away (the region starts writable). */
@@ -247,9 +283,10 @@ static void run_race_at(const char *backend, bool rw, const char *level,
 		barrier_wait(&rc->start);
 		do {
 			u64 before = *reqs, calls = hypercalls_issued();
-			int err = change_protection(&rc->r, rc->r.start,
-						    region_end(&rc->r),
-						    race_prot(rw, toggle));
+			unsigned long start, end;
+			pgprot_t prot = race_pass(&rc->r, mode, res->passes, toggle,
+						  &start, &end);
+			int err = change_protection(&rc->r, start, end, prot);
 
 			res->requests += *reqs - before;
 			res->calls += hypercalls_issued() - calls;
@@ -291,7 +328,9 @@ static void run_race_at(const char *backend, bool rw, const char *level,
 	ktap_diag("race backend=%s%s%s vcpus=%u rounds=%lu pages=%lu writes=%lu reads=%lu "
 		  "lost_dirty=%lu lost_accessed=%lu faults=%lu passes=%lu uvm=%lu "
 		  "calls_per_pass=%lu.%02lu",
-		  backend, rw ? " toggle=rw prot_level=" : "", rw ? level : "",
+		  backend, mode == RACE_RW ? " toggle=rw prot_level=" :
+		  mode == RACE_RW_PUSH ? " toggle=rw-push prot_level=" : "",
+		  rw ? level : "",
 		  nr_cpus_online, rounds, rc->r.npages, res->writes,
 		  res->reads, res->lost_dirty, res->lost_accessed, res->faults,
 		  res->passes, res->uvm, res->calls / res->passes,
@@ -302,7 +341,7 @@ static void run_race_at(const char *backend, bool rw, const char *level,
 
 static void run_race(const char *backend, struct race_result *res)
 {
-	run_race_at(backend, false, "pte", res);
+	run_race_at(backend, RACE_SOFTBIT, "pte", res);
 }
 
 static bool race_setup(void)
@@ -393,7 +432,7 @@ static void race_rw_pmd(const char *backend)
 
 	if (!race_rw_setup())
 		return;
-	run_race_at(backend, true, "pmd", &res);
+	run_race_at(backend, RACE_RW, "pmd", &res);
 	KT_EXPECT(!res.err, "%s rw pmd: change_protection failed: %d", backend, res.err);
 	KT_EXPECT(res.writes > 0, "no racing writes");
 	KT_EXPECT(res.lost_dirty == 0, "%s rw pmd lost %lu dirty bits", backend,
@@ -416,7 +455,7 @@ static void race_rw_unsafe_control(void)
 
 	if (!race_rw_setup())
 		return;
-	run_race_at("unsafe", true, "pte", &res);
+	run_race_at("unsafe", RACE_RW, "pte", &res);
 	KT_EXPECT(!res.err, "unsafe rw: change_protection failed: %d", res.err);
 	KT_EXPECT(res.lost_dirty + res.lost_accessed > 0,
 		  "the unsafe control toggling RW lost nothing over %lu writes: "
@@ -425,3 +464,42 @@ static void race_rw_unsafe_control(void)
 
 KTAP_CASE(race, rw_unsafe_control, race_rw_unsafe_control);
 KTAP_CASE(race, rw_pmd_xen, race_rw_pmd_xen);
+
+/*
+ * The push-down path in the race: whole RO at L2, one page RW (the other
+ * 511 ptes take the restriction through the pte transaction while the
+ * writers run), whole RW.  No bit may be lost; the same cycle with the
+ * unsafe transaction must lose some.
+ */
+static void race_rw_push(const char *backend)
+{
+	bool unsafe = !strcmp(backend, "unsafe");
+	struct race_result res;
+
+	if (!race_push_rounds) {
+		ktap_diag("rw_push cases: race_push_rounds=0, skipped (check-long runs them)");
+		return;
+	}
+	if (!race_rw_setup())
+		return;
+	run_race_at(backend, RACE_RW_PUSH, "pmd", &res);
+	KT_EXPECT(!res.err, "%s rw-push: change_protection failed: %d", backend, res.err);
+	KT_EXPECT(res.writes > 0, "no racing writes");
+	if (unsafe) {
+		KT_EXPECT(res.lost_dirty + res.lost_accessed > 0,
+			  "the unsafe control in the push-down cycle lost nothing over "
+			  "%lu writes: not sensitive", res.writes);
+		return;
+	}
+	KT_EXPECT(res.lost_dirty == 0, "%s rw-push lost %lu dirty bits", backend,
+		  res.lost_dirty);
+	KT_EXPECT(res.lost_accessed == 0, "%s rw-push lost %lu accessed bits", backend,
+		  res.lost_accessed);
+	KT_EXPECT(res.faults > 0, "%s rw-push: no writer ever faulted", backend);
+}
+
+static void race_rw_push_xen(void) { race_rw_push("xen"); }
+static void race_rw_push_unsafe_control(void) { race_rw_push("unsafe"); }
+
+KTAP_CASE(race, rw_push_unsafe_control, race_rw_push_unsafe_control);
+KTAP_CASE(race, rw_push_xen, race_rw_push_xen);
