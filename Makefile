@@ -86,18 +86,20 @@ tool-tests:
 		-s tests/tools -t tests/tools
 
 # Boots under Xen as the initial domain: self-tests (the default suites
-# with 2 vCPUs; the cross-vCPU ones again with 4), then the harness's own
-# failure detection.
+# with 2 vCPUs; the cross-vCPU ones again with 4; the protection suites
+# again with prot_level=pmd), then the harness's own failure detection.
 check-direct: $(GUEST)
 	test/run-pv-guest.sh --direct --vcpus 2
 	test/run-pv-guest.sh --direct --vcpus 4 --out $(O)/direct-4 -- selftest=tlb,lock
+	test/run-pv-guest.sh --direct --vcpus 2 --out $(O)/direct-pmd \
+		-- selftest=mprotect,spurious,lock prot_level=pmd
 	test/harness-selftest.sh --direct
 
 # As a domU under stock xl in a Linux dom0, with the hypervisor-side trace
 # reconciled against the guest's own counts; then the harness's endings.
 check-xl: $(GUEST)
 	test/run-pv-guest.sh --xl --trace --vcpus 2 --out $(O)/xl \
-		-- selftest=boot,mm,mprotect
+		-- selftest=boot,mm,mprotect,pmd
 	test/harness-selftest.sh --xl
 
 # The A/D race on real Xen: >= 10^5 racing writes per backend, 2 vCPUs;
@@ -125,11 +127,14 @@ check-race: $(GUEST)
 # as the initial domain and as a domU under xl; and the one-page race in
 # each of those four configurations.
 LONG_ROUNDS	:= 2700
+# The race through the L2 push-down path (prot_level=pmd), direct boots.
+PUSH_ROUNDS	:= 200
 check-long: deps $(GUEST)
 	for v in 2 4; do \
 		test/run-pv-guest.sh --direct --vcpus $$v --timeout 3600 \
 			--out $(O)/race-long-direct-$$v \
-			-- selftest=race race_rounds=$(LONG_ROUNDS) || exit 1; \
+			-- selftest=race race_rounds=$(LONG_ROUNDS) \
+			race_push_rounds=$(PUSH_ROUNDS) || exit 1; \
 		test/run-pv-guest.sh --xl --vcpus $$v --timeout 3600 \
 			--out $(O)/race-long-xl-$$v \
 			-- selftest=race race_rounds=$(LONG_ROUNDS) || exit 1; \

@@ -10,6 +10,10 @@
  * no guest-side work and no TLB flush.  One round is 2 * N pte updates.
  * "generic-floor" is the same for the generic transaction: N emulated
  * cmpxchg clears, then one precomputed mmu_update setting all N again.
+ * "xen+pmd" is the xen backend with prot_level=pmd: whole L1 tables of
+ * the range change at their L2 entry.  offset= places the region that
+ * many pages into its first L1 table (default 0: aligned), to time
+ * ranges that are not; the BENCH line then carries "offset".
  *
  * Every series is measured repeats= times; inside one repeat the series
  * run one after another, and the order rotates from repeat to repeat so
@@ -61,6 +65,7 @@ static unsigned int nr_pages;
 static unsigned long rounds[BENCH_MAX_SIZES];
 static unsigned int nr_rounds;
 static unsigned long repeats = 5;
+static unsigned long offset;
 
 static int set_bench(const char *val, bool apply, const char **why)
 {
@@ -134,6 +139,20 @@ static int set_repeats(const char *val, bool apply, const char **why)
 }
 DEFINE_KPARAM(repeats, set_repeats);
 
+static int set_offset(const char *val, bool apply, const char **why)
+{
+	unsigned long v;
+
+	if (kstrtoul(val, &v) || v >= PTRS_PER_PTE) {
+		*why = "expected a page offset from 0 to 511";
+		return -EINVAL;
+	}
+	if (apply)
+		offset = v;
+	return 0;
+}
+DEFINE_KPARAM(offset, set_offset);
+
 /*
  * Default rounds: about 2 * 8192 pte updates for small N (so the fixed
  * costs are timed many times over), one round for the largest.
@@ -145,11 +164,15 @@ static unsigned long default_rounds(unsigned long n)
 	return r < 1 ? 1 : min(r, 1000UL);
 }
 
-enum series { S_GENERIC, S_XEN_NOBATCH, S_XEN, S_FLOOR, S_GENERIC_FLOOR, NR_SERIES };
+enum series {
+	S_GENERIC, S_XEN_NOBATCH, S_XEN, S_FLOOR, S_GENERIC_FLOOR, S_XEN_PMD,
+	NR_SERIES
+};
 
 static const char *const series_name[NR_SERIES] = {
 	[S_GENERIC] = "generic", [S_XEN_NOBATCH] = "xen-nobatch",
 	[S_XEN] = "xen", [S_FLOOR] = "floor", [S_GENERIC_FLOOR] = "generic-floor",
+	[S_XEN_PMD] = "xen+pmd",
 };
 
 struct sample_set {
@@ -270,7 +293,8 @@ static int run_series(enum series s, struct region *r, struct floor_reqs *f,
 	int rc = 0;
 
 	if (s != S_FLOOR && s != S_GENERIC_FLOOR) {
-		rc = pv_mmu_select(series_name[s]);
+		rc = pv_mmu_select(s == S_XEN_PMD ? "xen" : series_name[s]);
+		rc = rc ?: pv_mmu_select_prot_level(s == S_XEN_PMD ? "pmd" : "pte");
 		if (rc)
 			return rc;
 	}
@@ -312,13 +336,16 @@ static int run_series(enum series s, struct region *r, struct floor_reqs *f,
 	return rc;
 }
 
-/* Every pte of r writable again, frame kept: the backends did their job. */
+/*
+ * Every page of r writable again as the walk sees it (pte and L2 entry),
+ * frame kept: the backends did their job.
+ */
 static bool region_is_rw(const struct region *r)
 {
 	unsigned long i;
 
 	for (i = 0; i < r->npages; i++) {
-		pte_t pte = ptep_read(lookup_pte(r->start + i * PAGE_SIZE));
+		pte_t pte = pte_effective(r->start + i * PAGE_SIZE);
 
 		if (!pte_present(pte) || !(pte_val(pte) & _PAGE_RW))
 			return false;
@@ -333,6 +360,7 @@ static void report(enum series s, unsigned long n, unsigned long nr,
 	u64 total = updates * repeats, calls = 2ULL * nr * repeats;
 	u64 med, lo;
 	char b_med[32], b_min[32], b_hc[32], b_rq[32], b_tr[32], b_fl[32];
+	char b_off[24] = "";
 
 	sort_u64(ss->ns, repeats);
 	lo = ss->ns[0];
@@ -348,9 +376,11 @@ static void report(enum series s, unsigned long n, unsigned long nr,
 		snprintf(b_fl, sizeof(b_fl), "null");	/* no mprotect calls */
 	else
 		fmt_ratio(b_fl, sizeof(b_fl), ss->mmuext, calls, 3);
-	printk("BENCH {\"backend\":\"%s\",\"pages\":%lu,\"rounds\":%lu,\"repeats\":%lu,\"ns_per_pte\":%s,\"ns_per_pte_min\":%s,\"hypercalls_per_pte\":%s,\"requests_per_hypercall\":%s,\"traps_per_pte\":%s,\"flushes_per_mprotect\":%s,\"vcpus\":%u,\"cycles\":%lu}\n",
+	if (offset)
+		snprintf(b_off, sizeof(b_off), ",\"offset\":%lu", offset);
+	printk("BENCH {\"backend\":\"%s\",\"pages\":%lu,\"rounds\":%lu,\"repeats\":%lu,\"ns_per_pte\":%s,\"ns_per_pte_min\":%s,\"hypercalls_per_pte\":%s,\"requests_per_hypercall\":%s,\"traps_per_pte\":%s,\"flushes_per_mprotect\":%s,\"vcpus\":%u,\"cycles\":%lu%s}\n",
 	       series_name[s], n, nr, repeats, b_med, b_min, b_hc, b_rq, b_tr,
-	       b_fl, nr_cpus_online, ss->cycles);
+	       b_fl, nr_cpus_online, ss->cycles, b_off);
 }
 
 static struct sample_set sets[NR_SERIES];
@@ -363,7 +393,7 @@ static bool bench_one_size(unsigned long n, unsigned long nr)
 	unsigned long i;
 	int rc;
 
-	rc = region_create(&r, n, 0, PAGE_KERNEL);
+	rc = region_create(&r, n, offset, PAGE_KERNEL);
 	if (rc) {
 		printk("bench: cannot map a region of %lu pages: %d (raise --memory)\n",
 		       n, rc);
@@ -424,7 +454,7 @@ static bool bench_mprotect(void)
 		printk("bench: %lu pages, %lu rounds\n", pages[i], nr);
 		ok = bench_one_size(pages[i], nr);
 	}
-	if (pv_mmu_select(was))
+	if (pv_mmu_select(was) || pv_mmu_select_prot_level("pte"))
 		ok = false;
 	printk("bench: %s\n", ok ? "done" : "FAILED");
 	return ok;

@@ -10,6 +10,27 @@
  * than the pte, and the fault it may cause is recognised as spurious and
  * retried (traps.c).  Any other change is flushed.
  *
+ * Protection at two levels (prot_level=pmd, pv_mmu_ops.prot_level_pmd):
+ * x86 grants a write only if every level of the walk allows it, so a
+ * whole L1 table, all of it inside the range, may be made read-only (or
+ * no-execute) by one update of its L2 entry instead of 512 pte updates.
+ * The L2 entry is the record of where the restriction is held: it is
+ * either permissive (RW, no NX: the ptes hold everything, as with
+ * prot_level=pte) or it restricts, and then the protection of every pte
+ * below is pte_under_pmd(pte, L2), which every reader uses
+ * (pte_effective()).  A change that cannot be made exactly at the L2
+ * entry (part of a table, ptes below that differ) goes to the ptes, and
+ * pushes an L2 restriction down first, so prot_level=pte after pmd is
+ * still exact.
+ *
+ * Accessed/Dirty: no change at either level ever clears them.  A pte's
+ * D set means its page was written since D was last cleared, and D
+ * clear means it was not: under a read-only L2 entry no write completes,
+ * so D stays clear because nothing was written, never because a bit was
+ * lost; reads set A below it as usual.  Xen ORs the L2 entry's own A
+ * into its update (PRESERVE_AD); nothing reads it.  A reader of a pte's
+ * RW bit alone learns only what the pte allows, not what the walk does.
+ *
  * The transaction does not protect a pte against other software updates
  * of it (only against the hardware's A/D), so the whole section holds
  * the pte locks of the range, until its batch has been issued: two
@@ -89,27 +110,100 @@ static bool pte_restricts(pte_t old, pte_t new)
 }
 
 /*
- * Change the ptes of [addr, end), all inside one L1 table; *flush is set
- * if any change needs a TLB flush.
+ * Broken on purpose, for the tests that must catch it (mm.h); 0 in any
+ * real use.
+ */
+static unsigned int mprotect_breaks;
+
+void mprotect_inject_break(unsigned int breaks)
+{
+	mprotect_breaks = breaks;
+}
+
+/* pmd with its RW and NX taken from prot; nothing else changed. */
+static pte_t pmd_with_prot(pte_t pmd, u64 prot)
+{
+	return __pte((pte_val(pmd) & ~(_PAGE_PMD_RESTRICT | _PAGE_XEN_ADDED)) |
+		     (prot & _PAGE_PMD_RESTRICT));
+}
+
+/*
+ * The L1 table under pmdp maps exactly [addr, addr + PMD_SIZE), all of it
+ * in the range: change its protection at the L2 entry, if that is exact.
+ * It is exact when every present pte below already holds newprot with
+ * the two bits an L2 entry can restrict (RW, NX) at their most permissive:
+ * the L2 entry then carries RW and NX of newprot, and the walk gives each
+ * pte exactly newprot.  Taking write (or execute) away is then one L2
+ * update and the flush; giving it back is one L2 update only where the
+ * ptes below allow it.  False (nothing done): use the ptes.
+ */
+static bool change_pmd(unsigned long addr, pte_t *pmdp, pgprot_t newprot,
+		       bool *flush)
+{
+	u64 want = ((pgprot_val(newprot) | _PAGE_RW) & ~_PAGE_NX) &
+		   ~(_PAGE_CHG_MASK | _PAGE_XEN_ADDED);
+	pte_t *ptep = lookup_pte(addr);
+	pte_t old = ptep_read(pmdp), new;
+	unsigned int i;
+
+	if (!ptep || !(pgprot_val(newprot) & _PAGE_PRESENT))
+		return false;
+	for (i = 0; i < PTRS_PER_PTE && !(mprotect_breaks & MPROTECT_BREAK_PMD_CHECK); i++) {
+		pte_t pte = ptep_read(&ptep[i]);
+
+		if (pte_present(pte) && pte_prot_bits(pte) != want)
+			return false;
+	}
+	new = pmd_with_prot(old, pgprot_val(newprot));
+	if (!((pte_val(new) ^ pte_val(old)) & _PAGE_PMD_RESTRICT))
+		return true;
+	if (!(mprotect_breaks & MPROTECT_BREAK_PMD_FLUSH))
+		*flush |= pte_restricts(old, new);
+	set_pmd(addr, pmdp, new);
+	return true;
+}
+
+/*
+ * Change the ptes of [addr, end), all inside one L1 table under the L2
+ * entry pmdp (NULL: none of ours); *flush is set if any change needs a
+ * TLB flush.  If the L2 entry holds a restriction, it is first pushed
+ * down into the ptes of the whole table (those outside the range keep
+ * the protection the walk gave them, those inside get newprot) and the
+ * L2 entry is then made permissive, behind them in the same batch: at no
+ * moment does the walk allow more than before or after the change.
  */
 static int change_pte_range(unsigned long addr, unsigned long end,
-			    pgprot_t newprot, bool *flush)
+			    pte_t *pmdp, pgprot_t newprot, bool *flush)
 {
-	pte_t *ptep = lookup_pte(addr);
+	pte_t pmd = pmdp ? ptep_read(pmdp) : __pte(_PAGE_PRESENT | _PAGE_RW);
+	bool push = !pmd_permissive(pmd);
+	unsigned long lo = push ? addr & ~(PMD_SIZE - 1) : addr;
+	unsigned long hi = push ? lo + PMD_SIZE : end, a;
+	pte_t *ptep = lookup_pte(lo);
 
 	if (!ptep)
 		return -EFAULT;
-	for (; addr < end; addr += PAGE_SIZE, ptep++) {
-		pte_t old, new;
+	for (a = lo; a < hi; a += PAGE_SIZE, ptep++) {
+		pte_t cur = ptep_read(ptep), old, new;
+		bool inside = a >= addr && a < end;
 
 		/* Reading a pte needs no hypervisor: a plain load. */
-		if (!pte_present(ptep_read(ptep)))
+		if (!pte_present(cur))
 			continue;
-		old = ptep_modify_prot_start(addr, ptep);
-		new = pte_modify(old, newprot);
-		*flush |= pte_restricts(old, new);
-		ptep_modify_prot_commit(addr, ptep, old, new);
+		if (!inside && (pte_val(pte_under_pmd(cur, pmd)) == pte_val(cur) ||
+				(mprotect_breaks & MPROTECT_BREAK_PMD_PUSH)))
+			continue;
+		old = ptep_modify_prot_start(a, ptep);
+		if (inside) {
+			new = pte_modify(old, newprot);
+			*flush |= pte_restricts(pte_under_pmd(old, pmd), new);
+		} else {
+			new = pte_under_pmd(old, pmd);	/* the same walk */
+		}
+		ptep_modify_prot_commit(a, ptep, old, new);
 	}
+	if (push)
+		set_pmd(lo, pmdp, pmd_with_prot(pmd, _PAGE_RW));
 	return 0;
 }
 
@@ -117,7 +211,7 @@ int change_protection(struct region *r, unsigned long start,
 		      unsigned long end, pgprot_t newprot)
 {
 	unsigned long addr, next;
-	bool flush = false;
+	bool flush = false, pmd_level;
 	int err = 0, rc;
 
 	if (start >= end || (start | end) & ~PAGE_MASK ||
@@ -126,9 +220,17 @@ int change_protection(struct region *r, unsigned long start,
 
 	pte_lock_range(start, end);
 	arch_enter_lazy_mmu_mode();
+	/* Inside the section: no switch can happen until we leave it. */
+	pmd_level = pv_mmu_ops.prot_level_pmd;
 	for (addr = start; addr < end; addr = next) {
+		pte_t *pmdp = lookup_pmd(addr);
+
 		next = min((addr + PMD_SIZE) & ~(PMD_SIZE - 1), end);
-		rc = change_pte_range(addr, next, newprot, &flush);
+		if (pmd_level && pmdp && !(addr & (PMD_SIZE - 1)) &&
+		    next - addr == PMD_SIZE &&
+		    change_pmd(addr, pmdp, newprot, &flush))
+			continue;
+		rc = change_pte_range(addr, next, pmdp, newprot, &flush);
 		if (rc && !err)
 			err = rc;
 	}

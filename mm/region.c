@@ -62,6 +62,19 @@ static void unmap_pages(unsigned long va, unsigned long n)
 		set_pte_at(addr, ptep, __pte(0));
 		free_pfn(pte_pfn(pte));
 	}
+	/*
+	 * A protection held at an L2 entry (mm/mprotect.c) goes with the
+	 * region: the next region mapped under that L1 starts permissive.
+	 */
+	for (addr = va & ~(PMD_SIZE - 1); addr < end; addr += PMD_SIZE) {
+		pte_t *pmdp = lookup_pmd(addr);
+
+		if (pmdp && pte_present(ptep_read(pmdp)) &&
+		    !pmd_permissive(ptep_read(pmdp)))
+			set_pmd(addr, pmdp, __pte((pte_val(ptep_read(pmdp)) |
+						   _PAGE_RW) & ~(_PAGE_NX |
+								 _PAGE_XEN_ADDED)));
+	}
 	flush_tlb_range(va, end);
 	if (arch_leave_lazy_mmu_mode())
 		panic("region: cannot unmap [%#lx, %#lx)", va, end);

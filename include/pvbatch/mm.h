@@ -46,4 +46,17 @@ int change_protection(struct region *r, unsigned long start,
 void pte_lock_range(unsigned long start, unsigned long end);
 void pte_unlock_range(unsigned long start, unsigned long end);
 
+/*
+ * Tests only: make change_protection() wrong on purpose, to show that
+ * the tests catch it.  MPROTECT_BREAK_PMD_CHECK: change a whole table at
+ * its L2 entry without checking the ptes below; MPROTECT_BREAK_PMD_FLUSH:
+ * no TLB flush after an L2 entry takes access away;
+ * MPROTECT_BREAK_PMD_PUSH: drop an L2 restriction without pushing it down
+ * into the ptes outside the range.  0: correct again.
+ */
+#define MPROTECT_BREAK_PMD_CHECK	(1U << 0)
+#define MPROTECT_BREAK_PMD_FLUSH	(1U << 1)
+#define MPROTECT_BREAK_PMD_PUSH		(1U << 2)
+void mprotect_inject_break(unsigned int breaks);
+
 #endif

@@ -57,6 +57,7 @@ static void cmdline_rejections(void)
 		"selftest",		/* no '=' */
 		"=boot",		/* no key */
 		"pte_txn=bogus",	/* value its owner rejects */
+		"prot_level=pud", "prot_level=", "prot_level=PMD",
 		"selftest=nosuchsuite",
 		"selftest=boot,",	/* trailing comma */
 		"expect_vcpus=0",
@@ -66,7 +67,7 @@ static void cmdline_rejections(void)
 	};
 	static const char *const good[] = {
 		"", "selftest=boot", "selftest=boot,mm pte_txn=generic",
-		"expect_vcpus=0x2",
+		"expect_vcpus=0x2", "prot_level=pmd", "prot_level=pte pte_txn=generic",
 	};
 	char err[160];
 	unsigned int i;

@@ -17,6 +17,7 @@
 #include <linux/errno.h>
 #include <linux/string.h>
 #include <asm/paravirt.h>
+#include <asm/pgalloc.h>
 #include <asm/ptrace.h>
 #include <asm/smp.h>
 #include <asm/tsc.h>
@@ -127,11 +128,12 @@ struct lock_result {
 /* After a round: ptes unlike pte 0, ptes with no requested prot, r->prot. */
 static void check_round(const struct lock_test *t, struct lock_result *res)
 {
-	u64 first = pte_prot_bits(ptep_read(region_ptep(&t->r, 0)));
+	/* The walk's protection: with prot_level=pmd it may be held at L2. */
+	u64 first = pte_prot_bits(pte_effective(t->r.start));
 	unsigned long i, mixed = 0;
 
 	for (i = 0; i < t->r.npages; i++) {
-		pte_t pte = ptep_read(region_ptep(&t->r, i));
+		pte_t pte = pte_effective(t->r.start + i * PAGE_SIZE);
 		u64 p = pte_prot_bits(pte);
 		unsigned int k;
 		bool known = false;

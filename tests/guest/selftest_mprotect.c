@@ -49,7 +49,8 @@ static bool check_ptes(const struct region *r, pgprot_t prot, const char *what)
 	unsigned long i, bad = 0;
 
 	for (i = 0; i < r->npages; i++) {
-		pte_t pte = ptep_read(region_ptep(r, i));
+		/* The walk's protection (pte and L2 entry), the pte's frame and A/D. */
+		pte_t pte = pte_effective(r->start + i * PAGE_SIZE);
 		bool ok = (pte_val(pte) & PTE_PFN_MASK) == (snap[i] & PTE_PFN_MASK) &&
 			  pte_prot_bits(pte) == want &&
 			  (pte_val(pte) & _PAGE_AD) == (snap[i] & _PAGE_AD);
@@ -457,7 +458,7 @@ static void lone_expect_calls(const struct region *r, pgprot_t prot,
 	KT_EXPECT(!change_protection((struct region *)r, r->start, region_end(r), prot),
 		  "%s", what);
 	lone_snapshot(&b);
-	pte = ptep_read(region_ptep(r, 0));
+	pte = pte_effective(r->start);
 	KT_EXPECT(b.calls - a.calls == want_calls, "%s: %lu hypercalls, expected %lu",
 		  what, b.calls - a.calls, want_calls);
 	KT_EXPECT(b.uvm - a.uvm == want_uvm, "%s: %lu update_va_mapping, expected %u",

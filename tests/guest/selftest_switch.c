@@ -50,6 +50,9 @@ static void refused_while_lazy(void)
 		  "switch to generic while vCPU 1 is in a lazy section not refused");
 	KT_EXPECT(pv_mmu_select_txn("test", start, commit) == -EBUSY,
 		  "pv_mmu_select_txn while vCPU 1 is in a lazy section not refused");
+	KT_EXPECT(pv_mmu_select_prot_level("pmd") == -EBUSY,
+		  "prot_level switch while vCPU 1 is in a lazy section not refused");
+	KT_EXPECT(!pv_mmu_ops.prot_level_pmd, "the refused switch set prot_level=pmd");
 	KT_EXPECT(!strcmp(pv_mmu_ops.name, "xen") &&
 		  pv_mmu_ops.ptep_modify_prot_start == start &&
 		  pv_mmu_ops.ptep_modify_prot_commit == commit,
@@ -59,6 +62,11 @@ static void refused_while_lazy(void)
 	KT_EXPECT(!pv_mmu_select("generic"), "switch after vCPU 1 left refused");
 	KT_EXPECT(!strcmp(pv_mmu_ops.name, "generic"), "backend %s", pv_mmu_ops.name);
 	KT_EXPECT(!pv_mmu_select("xen"), "switch back to xen");
+	KT_EXPECT(!pv_mmu_select_prot_level("pmd") && pv_mmu_ops.prot_level_pmd,
+		  "prot_level=pmd after vCPU 1 left");
+	KT_EXPECT(!pv_mmu_select_prot_level("pte") && !pv_mmu_ops.prot_level_pmd,
+		  "prot_level=pte again");
+	KT_EXPECT(pv_mmu_select_prot_level("pud") == -EINVAL, "prot_level=pud accepted");
 }
 KTAP_CASE(switch, refused_while_lazy, refused_while_lazy);
 

@@ -16,7 +16,7 @@ import re
 from . import Error
 
 # The series, in the order tables and plots show them.
-GUEST_SERIES = ("generic", "xen-nobatch", "xen", "floor", "generic-floor")
+GUEST_SERIES = ("generic", "xen-nobatch", "xen", "floor", "generic-floor", "xen+pmd")
 LINUX_SERIES = "linux"
 # Linux 6.1 built from source with linux/patches/ (make linux).
 LINUX_PVBATCH_SERIES = "linux-pvbatch"
@@ -101,6 +101,7 @@ FIELDS = {f.name: f for f in (
     _f("ad", _one_of(AD_STATES), doc="Accessed/Dirty state of the ptes before the change"),
     _f("parallel", _int(1), doc="how many vCPUs change protections at once"),
     _f("workload", _text, doc="what was measured, when not plain mprotect"),
+    _f("offset", _int(1), doc="pages from the 2 MiB boundary the range starts at (absent: 0)"),
     # The Linux workloads (bench/linux/mm-bench.c) and their trace.
     _f("ns_per_round", _number, doc="median ns per round (a fork, a munmap)"),
     _f("ns_per_pte_max", _number, doc="maximum over repeats"),
@@ -118,7 +119,7 @@ FIELDS = {f.name: f for f in (
 
 # Which measurement a row is.  A row without one of the optional ones has
 # None there, so today's rows and tomorrow's never collide either.
-KEY_FIELDS = ("backend", "pages", "domain", "ad", "parallel", "workload")
+KEY_FIELDS = ("backend", "pages", "domain", "ad", "parallel", "workload", "offset")
 # The part of the key that is not the series or N: one table per value.
 CONFIG_FIELDS = KEY_FIELDS[2:]
 

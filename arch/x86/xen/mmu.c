@@ -386,6 +386,19 @@ static __always_inline void queue_pte(u64 ptr, u64 val, unsigned long va,
 	xen_queue_pte_update(ptr, val, va, caller);
 }
 
+/*
+ * An L2 entry, the same way as a pte: one PRESERVE_AD request in this
+ * vCPU's batch (Xen keeps the entry's Accessed bit), never sent alone as
+ * update_va_mapping (that writes an L1 entry).  Its change to RW or NX
+ * re-validates the L1 table below in Xen: one request per 2 MiB.
+ */
+static void xen_set_pmd(unsigned long addr, pte_t *pmdp, pte_t pmd)
+{
+	(void)addr;
+	xen_queue_pte_update(ptep_to_machine(pmdp) | MMU_PT_UPDATE_PRESERVE_AD,
+			     pte_val(pmd), 0, _RET_IP_);
+}
+
 static pte_t xen_ptep_get(pte_t *ptep)
 {
 	return ptep_read(ptep);
@@ -637,6 +650,8 @@ struct pv_mmu_ops pv_mmu_ops = {
 	.ptep_get_and_clear = xen_ptep_get_and_clear,
 	.ptep_modify_prot_start = xen_ptep_modify_prot_start,
 	.ptep_modify_prot_commit = xen_ptep_modify_prot_commit,
+	.set_pmd = xen_set_pmd,
+	.prot_level_pmd = false,
 	.enter_lazy_mmu = xen_enter_lazy_mmu,
 	.leave_lazy_mmu = xen_leave_lazy_mmu,
 	.flush_tlb_range = xen_flush_tlb_range,
@@ -690,10 +705,8 @@ static bool others_in_lazy_section(void)
 	return false;
 }
 
-int pv_mmu_select_txn(const char *name,
-		      pte_t (*start)(unsigned long addr, pte_t *ptep),
-		      void (*commit)(unsigned long addr, pte_t *ptep, pte_t old,
-				     pte_t pte))
+/* Begin a switch: 0, or -EBUSY (nothing to undo). */
+static int switch_begin(const char *name)
 {
 	if (this_mmu()->lazy)
 		panic("pv_mmu_select(%s) inside a lazy MMU section", name);
@@ -703,10 +716,55 @@ int pv_mmu_select_txn(const char *name,
 		__atomic_store_n(&txn_switching, 0, __ATOMIC_RELEASE);
 		return -EBUSY;
 	}
+	return 0;
+}
+
+static void switch_end(void)
+{
+	__atomic_store_n(&txn_switching, 0, __ATOMIC_RELEASE);
+}
+
+int pv_mmu_select_txn(const char *name,
+		      pte_t (*start)(unsigned long addr, pte_t *ptep),
+		      void (*commit)(unsigned long addr, pte_t *ptep, pte_t old,
+				     pte_t pte))
+{
+	int rc = switch_begin(name);
+
+	if (rc)
+		return rc;
 	pv_mmu_ops.name = name;
 	pv_mmu_ops.ptep_modify_prot_start = start;
 	pv_mmu_ops.ptep_modify_prot_commit = commit;
-	__atomic_store_n(&txn_switching, 0, __ATOMIC_RELEASE);
+	switch_end();
+	return 0;
+}
+
+/* "pte" -> 0, "pmd" -> 1, anything else -> -EINVAL. */
+static int prot_level_of(const char *name)
+{
+	if (!strcmp(name, "pte"))
+		return 0;
+	if (!strcmp(name, "pmd"))
+		return 1;
+	return -EINVAL;
+}
+
+/*
+ * A section that read prot_level_pmd keeps the value it read: the switch
+ * waits for no section, it is refused while one runs elsewhere.
+ */
+int pv_mmu_select_prot_level(const char *name)
+{
+	int level = prot_level_of(name), rc;
+
+	if (level < 0)
+		return level;
+	rc = switch_begin(name);
+	if (rc)
+		return rc;
+	pv_mmu_ops.prot_level_pmd = level;
+	switch_end();
 	return 0;
 }
 
@@ -736,6 +794,20 @@ static int set_pte_txn(const char *val, bool apply, const char **why)
 }
 DEFINE_KPARAM(pte_txn, set_pte_txn);
 
+static char prot_level[8] = "pte";
+
+static int set_prot_level(const char *val, bool apply, const char **why)
+{
+	if (prot_level_of(val) < 0) {
+		*why = "expected pte or pmd";
+		return -EINVAL;
+	}
+	if (apply)
+		strscpy(prot_level, val, sizeof(prot_level));
+	return 0;
+}
+DEFINE_KPARAM(prot_level, set_prot_level);
+
 void xen_mmu_init(void)
 {
 	int rc = pv_mmu_select(pte_txn);
@@ -746,6 +818,9 @@ void xen_mmu_init(void)
 	}
 	if (rc)
 		panic("selecting MMU backend '%s': %d", pte_txn, rc);
+	rc = pv_mmu_select_prot_level(prot_level);
+	if (rc)
+		panic("selecting prot_level '%s': %d", prot_level, rc);
 }
 
 const struct xen_mmu_stats *xen_mmu_stats(void)

@@ -83,6 +83,22 @@ pte_t *lookup_pte(unsigned long va)
 	return table_entry(t, va, PAGE_SHIFT);
 }
 
+pte_t *lookup_pmd(unsigned long va)
+{
+	if (va >= XEN_AREA_START && area_l2)
+		return table_entry(area_l2, va, PMD_SHIFT);
+	return lookup_entry(va, 2);
+}
+
+pte_t pte_effective(unsigned long va)
+{
+	pte_t *ptep = lookup_pte(va), *pmdp = lookup_pmd(va);
+
+	if (!ptep || !pmdp)
+		return __pte(0);
+	return pte_under_pmd(ptep_read(ptep), ptep_read(pmdp));
+}
+
 u64 arbitrary_virt_to_machine(const void *p)
 {
 	unsigned long va = (unsigned long)p;

@@ -28,6 +28,21 @@ struct pv_mmu_ops {
 	void (*ptep_modify_prot_commit)(unsigned long addr, pte_t *ptep,
 					pte_t old, pte_t pte);
 
+	/*
+	 * Write an L2 entry (pmdp: the entry above addr's L1 table), queued
+	 * like a pte update inside a lazy section; the entry's Accessed bit
+	 * is kept.
+	 */
+	void (*set_pmd)(unsigned long addr, pte_t *pmdp, pte_t pmd);
+
+	/*
+	 * Where change_protection() may hold a protection: false, in the
+	 * ptes only (prot_level=pte); true, also at the L2 entry of a whole
+	 * L1 table (prot_level=pmd).  Read it inside a lazy section: it is
+	 * switched only under the guard of pv_mmu_select_txn().
+	 */
+	bool prot_level_pmd;
+
 	/* Lazy MMU mode: updates may be deferred until leave. */
 	void (*enter_lazy_mmu)(void);
 	int (*leave_lazy_mmu)(void);	/* <0 if a deferred update failed */
@@ -49,6 +64,13 @@ int pv_mmu_select_txn(const char *name,
 		      pte_t (*start)(unsigned long addr, pte_t *ptep),
 		      void (*commit)(unsigned long addr, pte_t *ptep, pte_t old,
 				     pte_t pte));
+
+/*
+ * Select where protection changes may be held, "pte" or "pmd", under the
+ * same guard as a backend switch: -EINVAL if unknown, -EBUSY while
+ * another vCPU is inside a lazy MMU section.
+ */
+int pv_mmu_select_prot_level(const char *name);
 
 static inline pte_t ptep_get(pte_t *ptep)
 {
@@ -74,6 +96,11 @@ static inline void ptep_modify_prot_commit(unsigned long addr, pte_t *ptep,
 					   pte_t old, pte_t pte)
 {
 	pv_mmu_ops.ptep_modify_prot_commit(addr, ptep, old, pte);
+}
+
+static inline void set_pmd(unsigned long addr, pte_t *pmdp, pte_t pmd)
+{
+	pv_mmu_ops.set_pmd(addr, pmdp, pmd);
 }
 
 static inline void arch_enter_lazy_mmu_mode(void)

@@ -28,6 +28,19 @@ extern unsigned long xen_initial_map_pfns;
 void xen_pgtable_init(void);
 /* The L1 entry mapping va, or NULL if no L1 table covers it. */
 pte_t *lookup_pte(unsigned long va);
+/*
+ * The L2 entry above va's L1 table (the level a protection change may be
+ * made at, mm/mprotect.c), or NULL if there is none; for the vmap area
+ * it is an entry of our own L2, found without a walk.
+ */
+pte_t *lookup_pmd(unsigned long va);
+/*
+ * The pte for va as the walk sees it: protection across the L2 entry and
+ * the pte (pte_under_pmd()), the pte's own frame and Accessed/Dirty.
+ * __pte(0) if no L1 table covers va.  Every reader of a protection uses
+ * this, not the pte alone: a region's protection may be held at its L2.
+ */
+pte_t pte_effective(unsigned long va);
 /* Make sure an L1 table covers va (va inside the vmap area). */
 int vmap_populate_l1(unsigned long va);
 /*

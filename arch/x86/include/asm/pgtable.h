@@ -79,6 +79,31 @@ static inline u64 pte_prot_bits(pte_t pte)
 	return pte_val(pte) & ~(_PAGE_CHG_MASK | _PAGE_XEN_ADDED);
 }
 
+/*
+ * What a walk through an L2 entry pmd to the pte gives: x86 allows a
+ * write only if every level allows it, and forbids execution if any
+ * level does, so an L2 entry can take RW away from, or add NX to, every
+ * pte below it.  The frame and the pte's own Accessed/Dirty are kept.
+ */
+#define _PAGE_PMD_RESTRICT	(_PAGE_RW | _PAGE_NX)
+
+static inline pte_t pte_under_pmd(pte_t pte, pte_t pmd)
+{
+	u64 v = pte_val(pte);
+
+	if (!(pte_val(pmd) & _PAGE_RW))
+		v &= ~_PAGE_RW;
+	if (pte_val(pmd) & _PAGE_NX)
+		v |= _PAGE_NX;
+	return __pte(v);
+}
+
+/* The L2 entry restricts nothing below it. */
+static inline bool pmd_permissive(pte_t pmd)
+{
+	return (pte_val(pmd) & _PAGE_RW) && !(pte_val(pmd) & _PAGE_NX);
+}
+
 static inline pte_t ptep_read(const pte_t *ptep)
 {
 	return __pte(READ_ONCE(ptep->pte));
