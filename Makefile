@@ -4,10 +4,14 @@
 #
 #   make             build the guest (build/pvbatch.elf)
 #   make check       every test: static checks, host unit tests, boots
+#   make lint        shellcheck and checkpatch.pl over the tree
+#   make tool-tests  unit tests of the host tools (tools/pvbatch/)
 #   make run         the main job (a short benchmark run, with its table)
 #   make bench       the full benchmark: build/bench/{results.jsonl,report.md,report.png}
 #   make check-long  the long A/D race proof (10^6 writes per backend)
 #   make fuzz        a long fuzz run of the batching layer
+#   make clean       remove all build/test output (build/* but build/cache)
+#   make distclean   and the package cache build/cache too
 
 O		:= build
 GUEST		:= $(O)/pvbatch.elf
@@ -58,6 +62,20 @@ sparse: $(GUEST_SRCS)
 
 include tests/host/abi-check.mk
 include tests/host/host-tests.mk
+
+# shellcheck over every shell script, the kernel's checkpatch.pl over the
+# C and assembly sources, pyflakes over the Python (test/lint.sh has the
+# list of checks left out).
+lint:
+	test/deps.sh --host --lint
+	test/lint.sh
+
+# Unit tests of the host tools (tools/pvbatch/, bench-run, bench-report,
+# trace-report), under Debian's python3: the interpreter CI has.
+HOST_PYTHON	:= /usr/bin/python3
+tool-tests:
+	PYTHONDONTWRITEBYTECODE=1 $(HOST_PYTHON) -m unittest discover \
+		-s tests/tools -t tests/tools
 
 # Boots under Xen as the initial domain: self-tests, then the harness's
 # own failure detection.
@@ -112,14 +130,24 @@ bench: deps all
 bench-smoke: $(GUEST)
 	tools/bench-run --mode smoke
 
-check: deps all sparse abi-check host-tests fuzz-smoke check-direct check-race check-xl bench-smoke
+check: deps all sparse lint abi-check host-tests tool-tests fuzz-smoke check-direct check-race check-xl bench-smoke
 	@echo "make check: all passed"
 
 run: deps all
 	tools/bench-run --mode short
 
+# clean: everything the build and the tests write, under $(O)/, except
+# the package cache ($(O)/cache: downloaded .debs and what is unpacked
+# from them); distclean: the cache too (when it is a symlink to a shared
+# cache, only the link).
 clean:
-	rm -rf $(O)/obj $(GUEST)
+	find $(O) -mindepth 1 -maxdepth 1 ! -name cache ! -name README \
+		-exec rm -rf {} +
+	find tools tests -name __pycache__ -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(O)/cache
 
 .PHONY: all deps sparse check check-direct check-race check-xl check-long run clean
-.PHONY: bench bench-smoke
+.PHONY: distclean
+.PHONY: bench bench-smoke tool-tests lint

@@ -36,7 +36,8 @@ void panic(const char *fmt, ...)
 	}
 	if (this_cpu()->magic == CPU_DATA_MAGIC)
 		printk_force_unlock();
-	printk("\nKernel panic on vCPU %u: %s\n", this_cpu()->cpu, buf);
+	/* "Kernel panic" is what test/xl/run-xl.sh looks for. */
+	printk("\n%s on vCPU %u: %s\n", "Kernel panic", this_cpu()->cpu, buf);
 	dump_backtrace((unsigned long)__builtin_frame_address(0));
 	xen_shutdown(false);
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <linux/errno.h>
 #include <linux/string.h>
 
 void *memset(void *s, int c, size_t n)
@@ -69,6 +70,27 @@ char *strchr(const char *s, int c)
 		if (*s == (char)c)
 			return (char *)s;
 	return c ? NULL : (char *)s;
+}
+
+/*
+ * Copy src into dst, a buffer of size bytes, NUL-terminated whenever
+ * size > 0.  Returns the length copied, or -E2BIG when src did not fit
+ * (dst then holds as much of it as did).
+ */
+ssize_t strscpy(char *dst, const char *src, size_t size)
+{
+	size_t len;
+
+	if (!size)
+		return -E2BIG;
+	len = strnlen(src, size);
+	if (len == size) {
+		memcpy(dst, src, size - 1);
+		dst[size - 1] = '\0';
+		return -E2BIG;
+	}
+	memcpy(dst, src, len + 1);
+	return len;
 }
 
 size_t strlcpy(char *dst, const char *src, size_t size)

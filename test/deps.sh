@@ -6,7 +6,11 @@
 # `apt-get download` and unpacked with `dpkg -x` into build/cache/root, so
 # the host is left alone and every run uses exactly the same binaries.
 #
-# Usage: test/deps.sh [--host] [--xen] [--dom0]   (no argument: all three)
+# Linux's own source package (linux-source-6.1) is fetched the same way into
+# build/cache/linux-source/, for the tools taken from it (checkpatch.pl, for
+# `make lint`); only the files asked for are taken out of its tarball.
+#
+# Usage: test/deps.sh [--host] [--xen] [--dom0] [--lint]   (no argument: all)
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,13 +18,14 @@ cache=$top/build/cache
 root=$cache/root
 debs=$cache/debs
 
-want_host=0 want_xen=0 want_dom0=0
-[ $# -eq 0 ] && set -- --host --xen --dom0
+want_host=0 want_xen=0 want_dom0=0 want_lint=0
+[ $# -eq 0 ] && set -- --host --xen --dom0 --lint
 for a in "$@"; do
 	case $a in
 	--host) want_host=1 ;;
 	--xen) want_xen=1 ;;
 	--dom0) want_dom0=1 ;;
+	--lint) want_lint=1 ;;
 	*) echo "deps.sh: unknown option '$a'" >&2; exit 2 ;;
 	esac
 done
@@ -29,8 +34,9 @@ SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
 
-host_pkgs="build-essential qemu-system-x86 libxen-dev sparse libcmocka-dev
-	   clang gnuplot-nox busybox-static cpio python3"
+host_pkgs=(build-essential qemu-system-x86 libxen-dev sparse libcmocka-dev
+	   clang gnuplot-nox busybox-static cpio python3 python3-pycparser
+	   python3-pyflakes shellcheck)
 
 apt_updated=0
 apt_update() {
@@ -40,31 +46,38 @@ apt_update() {
 }
 
 if [ $want_host -eq 1 ]; then
-	missing=
-	for p in $host_pkgs; do
+	missing=()
+	for p in "${host_pkgs[@]}"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
-			grep -q 'install ok installed' || missing="$missing $p"
+			grep -q 'install ok installed' || missing+=("$p")
 	done
-	if [ -n "$missing" ]; then
-		echo "deps: installing host packages:$missing"
+	if [ ${#missing[@]} -gt 0 ]; then
+		echo "deps: installing host packages: ${missing[*]}"
 		apt_update
-		$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+		$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 	fi
 fi
+
+# first_file GLOB-RESULT...: the first of the files a glob found, or
+# nothing (an unmatched glob is left as the pattern itself).
+first_file() {
+	[ -e "$1" ] && printf '%s\n' "$1"
+	return 0
+}
 
 # fetch_unpack PKG...: download each .deb once and unpack it into $root.
 fetch_unpack() {
 	mkdir -p "$debs" "$root"
 	local p f
 	for p in "$@"; do
-		if ! ls "$debs/${p}_"*.deb >/dev/null 2>&1; then
+		if [ -z "$(first_file "$debs/${p}_"*.deb)" ]; then
 			apt_update
 			(cd "$debs" && apt-get download -qq "$p" >/dev/null) || {
 				echo "deps: apt-get download $p failed" >&2
 				exit 1
 			}
 		fi
-		f=$(ls "$debs/${p}_"*.deb | head -n 1)
+		f=$(first_file "$debs/${p}_"*.deb)
 		if [ ! -e "$root/.unpacked.$(basename "$f")" ]; then
 			dpkg -x "$f" "$root"
 			touch "$root/.unpacked.$(basename "$f")"
@@ -75,14 +88,13 @@ fetch_unpack() {
 if [ $want_xen -eq 1 ]; then
 	fetch_unpack xen-hypervisor-4.17-amd64
 	if [ ! -s "$cache/xen.elf" ]; then
-		gz=$(ls "$root"/boot/xen-4.17-amd64.gz 2>/dev/null | head -n 1)
+		gz=$(first_file "$root"/boot/xen-4.17-amd64.gz)
 		[ -n "$gz" ] || { echo "deps: no xen-4.17-amd64.gz in package" >&2; exit 1; }
 		gunzip -c "$gz" > "$cache/xen.elf.tmp" && mv "$cache/xen.elf.tmp" "$cache/xen.elf"
 	fi
 fi
 
 if [ $want_dom0 -eq 1 ]; then
-	apt_update_needed=0
 	if [ ! -s "$cache/linux-pkg" ]; then
 		apt_update
 		apt-cache depends linux-image-amd64 |
@@ -94,5 +106,37 @@ if [ $want_dom0 -eq 1 ]; then
 		libxenstore4 libxentoolcore1 libxencall1 libxenevtchn1 \
 		libxenforeignmemory1 libxengnttab1 libxentoollog1 libxenhypfs1 \
 		libxendevicemodel1 libyajl2 busybox-static
+fi
+# Linux's source: the .deb in build/cache/linux-source/, and from its
+# tarball only what a tool needs, under build/cache/linux-source/linux/.
+linux_src=$cache/linux-source
+linux_src_pkg=linux-source-6.1
+linux_src_files=(scripts/checkpatch.pl scripts/spelling.txt
+	scripts/const_structs.checkpatch)
+if [ $want_lint -eq 1 ]; then
+	mkdir -p "$linux_src"
+	if [ -z "$(first_file "$linux_src/${linux_src_pkg}_"*.deb)" ]; then
+		apt_update
+		(cd "$linux_src" && apt-get download -qq "$linux_src_pkg" >/dev/null) || {
+			echo "deps: apt-get download $linux_src_pkg failed" >&2
+			exit 1
+		}
+	fi
+	deb=$(first_file "$linux_src/${linux_src_pkg}_"*.deb)
+	stamp=$linux_src/.extracted.$(basename "$deb")
+	if [ ! -e "$stamp" ]; then
+		tmp=$linux_src/tmp
+		rm -rf "$tmp" "$linux_src/linux"
+		mkdir -p "$tmp" "$linux_src/linux"
+		# The .deb holds usr/src/linux-source-6.1.tar.xz; take that
+		# alone out of it, then the few files out of the tarball.
+		dpkg-deb --fsys-tarfile "$deb" |
+			tar -x -C "$tmp" --wildcards './usr/src/linux-source-*.tar.xz'
+		tarball=$(first_file "$tmp"/usr/src/linux-source-*.tar.xz)
+		tar -xJf "$tarball" -C "$linux_src/linux" --strip-components=1 \
+			"${linux_src_files[@]/#/$linux_src_pkg/}"
+		rm -rf "$tmp"
+		touch "$stamp"
+	fi
 fi
 exit 0

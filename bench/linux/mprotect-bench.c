@@ -205,11 +205,8 @@ static void bench_size(unsigned long n, unsigned long nr)
 	      (ns[repeats / 2 - 1] + ns[repeats / 2]) / 2;
 	fmt3(b_med, sizeof(b_med), med, updates);
 	fmt3(b_min, sizeof(b_min), ns[0], updates);
-	printf("BENCH {\"backend\":\"linux\",\"pages\":%lu,\"rounds\":%lu,"
-	       "\"repeats\":%lu,\"ns_per_pte\":%s,\"ns_per_pte_min\":%s,"
-	       "\"hypercalls_per_pte\":null,\"requests_per_hypercall\":null,"
-	       "\"traps_per_pte\":null,\"flushes_per_mprotect\":null,"
-	       "\"marks\":%s}\n",
+	/* One line, fields in the order tools/pvbatch/results.py lists them. */
+	printf("BENCH {\"backend\":\"linux\",\"pages\":%lu,\"rounds\":%lu,\"repeats\":%lu,\"ns_per_pte\":%s,\"ns_per_pte_min\":%s,\"hypercalls_per_pte\":null,\"requests_per_hypercall\":null,\"traps_per_pte\":null,\"flushes_per_mprotect\":null,\"marks\":%s}\n",
 	       n, nr, repeats, b_med, b_min, marks ? "true" : "false");
 	fflush(stdout);
 }

@@ -14,7 +14,12 @@
 
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
-#define barrier()	__asm__ __volatile__("" ::: "memory")
+
+/* A compiler barrier: no memory access is moved across it. */
+static inline void barrier(void)
+{
+	asm volatile("" ::: "memory");
+}
 
 /*
  * Page-table entries and anything another vCPU or the hardware may change

@@ -13,5 +13,6 @@ int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
 size_t strlcpy(char *dst, const char *src, size_t size);
+ssize_t strscpy(char *dst, const char *src, size_t size);
 
 #endif

@@ -23,7 +23,10 @@ out=${1:?usage: mkinitramfs.sh OUT.cpio}
 root=$top/build/cache/root
 init=$top/test/xl/dom0-init
 
-kver=$(ls "$root/lib/modules" 2>/dev/null | head -n 1)
+kver=
+for d in "$root"/lib/modules/*; do
+	[ -d "$d" ] && { kver=${d##*/}; break; }
+done
 [ -n "$kver" ] || { echo "mkinitramfs: no kernel modules in $root (run test/deps.sh --dom0)" >&2; exit 1; }
 
 xenbin=usr/lib/xen-4.17/bin
@@ -35,7 +38,7 @@ mods="xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs
 
 key=$( {
 	sha256sum "$0" "$init"
-	ls "$root" -a | grep '^\.unpacked\.' | sort
+	(cd "$root" && for f in .unpacked.*; do [ ! -e "$f" ] || echo "$f"; done) | sort
 	echo "$kver"
 } | sha256sum | cut -d' ' -f1)
 

@@ -36,8 +36,8 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 
-outdir= vcpus=2 memory=64 timeout=120 trace=0
-kernel=build/pvbatch.elf ramdisk= tdir=build/trace
+outdir='' vcpus=2 memory=64 timeout=120 trace=0
+kernel=build/pvbatch.elf ramdisk='' tdir=build/trace
 usage() { sed -n '4,7p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 show_console=1
 while [ $# -gt 0 ]; do
@@ -131,9 +131,10 @@ open(sys.argv[2], 'wb').write(payload[:-4])
 print(struct.unpack('<I', payload[-4:])[0])
 EOF
 ) || fail error "cannot find the payload in $vmlinuz"
-	xz -dc "$vmlinux.xz.$$" > "$vmlinux.tmp.$$" 2>/dev/null &&
-		[ "$(stat -c %s "$vmlinux.tmp.$$")" = "$size" ] ||
+	xz -dc "$vmlinux.xz.$$" > "$vmlinux.tmp.$$" 2>/dev/null ||
 		fail error "cannot decompress the dom0 kernel payload"
+	[ "$(stat -c %s "$vmlinux.tmp.$$")" = "$size" ] ||
+		fail error "the dom0 kernel payload decompressed to the wrong size"
 	rm -f "$vmlinux.xz.$$"
 	mv "$vmlinux.tmp.$$" "$vmlinux"
 fi

@@ -19,7 +19,7 @@
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top"
+cd "$top" || exit 1
 outdir=build/xl-selftest standin=0
 while [ $# -gt 0 ]; do
 	case $1 in

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 # SPDX-License-Identifier: MIT
 """Generate the pvbatch Xen ABI check from our own headers.
 
@@ -8,7 +8,8 @@ automatically:
   * macros: the difference between `cc -E -dM` of a file including all our
     headers and of an empty file (names starting with _PVB_ are our private
     helpers and include guards, and are skipped);
-  * typedefs, structs and unions: parsed from `cc -E -P` of the same file.
+  * typedefs, structs and unions: `cc -E -P` of the same file, parsed by
+    Debian's python3-pycparser (so this runs under /usr/bin/python3).
 
 For every item the generator writes the same list of checks twice: once
 evaluated against our headers (abi-ours.c, built freestanding) and once
@@ -36,6 +37,13 @@ import os
 import re
 import subprocess
 import sys
+
+try:
+    from pycparser import c_ast, c_generator, c_parser
+except ImportError:
+    sys.stderr.write("abi-gen: error: needs Debian's python3-pycparser, run "
+                     "under /usr/bin/python3 (test/deps.sh --host)\n")
+    sys.exit(2)
 
 PRIVATE_PREFIX = "_PVB_"
 
@@ -109,29 +117,14 @@ def our_macros(cc, include_dir, headers, asm=False):
 
 # ---------------------------------------------------------------- C parser
 #
-# Deliberately small: it understands exactly the declarations our interface
-# headers use (typedefs, struct/union definitions with nested inline
-# structs/unions, arrays, pointers) and refuses anything else, so a new
-# construct gets noticed instead of silently skipped.
-
-TOKEN_RE = re.compile(r"\s*(?:([A-Za-z_]\w*)|(0[xX][0-9a-fA-F]+\w*|\d+\w*)|"
-                      r"(\"(?:\\.|[^\"\\])*\")|(->|<<|>>|[{}\[\]();,*=+\-/&|~!<>.?:%^]))")
+# Debian's python3-pycparser parses the preprocessed headers; this turns
+# its syntax tree into the few shapes our interface headers use
+# (typedefs, struct/union definitions with nested inline structs/unions,
+# arrays, pointers) and refuses anything else, so a new construct gets
+# noticed instead of silently skipped.
 
 BUILTIN_SCALARS = {"char", "short", "int", "long", "signed", "unsigned",
                    "_Bool", "__int128"}
-QUALIFIERS = {"const", "volatile", "restrict", "__restrict", "__extension__"}
-
-
-def tokenize(text):
-    toks, pos = [], 0
-    text = text.rstrip()
-    while pos < len(text):
-        m = TOKEN_RE.match(text, pos)
-        if not m or m.end() == pos:
-            die("cannot tokenize near: %r" % text[pos:pos + 40])
-        toks.append(next(g for g in m.groups() if g is not None))
-        pos = m.end()
-    return toks
 
 
 class Member:
@@ -139,7 +132,7 @@ class Member:
 
     def __init__(self, name, dims, pointer, base, inline):
         self.name = name          # None for an anonymous struct/union
-        self.dims = dims          # list of dimension token strings
+        self.dims = dims          # list of dimension expressions (C text)
         self.pointer = pointer
         self.base = base          # ("builtin", words) / ("typedef", name) /
                                   # ("tag", "struct X")
@@ -147,148 +140,109 @@ class Member:
 
 
 class Parser:
-    def __init__(self, toks):
-        self.t = toks
-        self.i = 0
-        self.typedefs = {}        # name -> (base, dims, pointer, inline)
+    def __init__(self, text):
+        try:
+            self.ast = c_parser.CParser().parse(text, "<our headers>")
+        except c_parser.ParseError as e:
+            die("pycparser cannot parse our headers: %s" % e)
+        self.gen = c_generator.CGenerator()
+        self.typedefs = {}        # name -> (base, dims, pointer)
         self.typedef_order = []
         self.aggregates = {}      # "struct X" -> list of Members
         self.aggregate_order = []
 
-    def peek(self, k=0):
-        return self.t[self.i + k] if self.i + k < len(self.t) else None
-
-    def take(self, want=None):
-        tok = self.peek()
-        if tok is None:
-            die("unexpected end of input")
-        if want is not None and tok != want:
-            die("expected %r, got %r near %s" % (want, tok, self.context()))
-        self.i += 1
-        return tok
-
-    def context(self):
-        return " ".join(self.t[max(0, self.i - 8):self.i + 8])
+    def where(self, node):
+        return "%s (%s)" % (self.gen.visit(node).strip()[:60], node.coord)
 
     def parse(self):
-        while self.peek() is not None:
-            tok = self.peek()
-            if tok == ";":
-                self.take()
-            elif tok == "typedef":
-                self.take()
-                self.parse_typedef()
-            elif tok in ("struct", "union"):
-                base, inline = self.parse_specifier()
-                if self.peek() != ";":
-                    die("top-level object declaration not supported: %s"
-                        % self.context())
-                self.take(";")
+        for node in self.ast.ext:
+            if isinstance(node, c_ast.Typedef):
+                self.typedef(node)
+            elif isinstance(node, c_ast.Decl) and isinstance(node.type, c_ast.Enum):
+                die("enums are not supported in the interface headers: %s"
+                    % self.where(node))
+            elif isinstance(node, c_ast.Decl) and node.name is None and \
+                    isinstance(node.type, (c_ast.Struct, c_ast.Union)):
+                base, inline = self.aggregate(node.type)
+                if inline is not None:
+                    die("an unnamed struct/union declares nothing: %s"
+                        % self.where(node))
+            elif isinstance(node, c_ast.Decl):
+                die("top-level object declaration not supported: %s"
+                    % self.where(node))
             else:
                 die("don't know how to check top-level declaration: %s"
-                    % self.context())
+                    % self.where(node))
 
-    def parse_specifier(self):
-        """Parse a type specifier; returns (base, inline members or None)."""
-        tok = self.peek()
-        if tok in ("struct", "union"):
-            kw = self.take()
-            tag = None
-            if self.peek() not in ("{",):
-                tag = self.take()
-                if not re.match(r"[A-Za-z_]\w*$", tag):
-                    die("bad %s tag %r" % (kw, tag))
-            if self.peek() == "{":
-                self.take("{")
-                members = self.parse_members()
-                self.take("}")
-                if tag is not None:
-                    key = "%s %s" % (kw, tag)
-                    if key in self.aggregates:
-                        die("%s defined twice" % key)
-                    self.aggregates[key] = members
-                    self.aggregate_order.append(key)
-                    return ("tag", key), None
-                return ("anon", kw), members
-            if tag is None:
-                die("%s without tag or body" % kw)
-            return ("tag", "%s %s" % (kw, tag)), None
-        if tok == "enum":
+    def aggregate(self, node):
+        """A struct/union specifier: (base, inline members or None)."""
+        kw = "struct" if isinstance(node, c_ast.Struct) else "union"
+        if node.decls is None:
+            if node.name is None:
+                die("%s without tag or body: %s" % (kw, self.where(node)))
+            return ("tag", "%s %s" % (kw, node.name)), None
+        members = [self.member(d) for d in node.decls]
+        if node.name is None:
+            return ("anon", kw), members
+        key = "%s %s" % (kw, node.name)
+        if key in self.aggregates:
+            die("%s defined twice" % key)
+        self.aggregates[key] = members
+        self.aggregate_order.append(key)
+        return ("tag", key), None
+
+    def specifier(self, node):
+        """The type under a declarator: (base, inline members or None)."""
+        if isinstance(node, (c_ast.Struct, c_ast.Union)):
+            return self.aggregate(node)
+        if isinstance(node, c_ast.Enum):
             die("enums are not supported in the interface headers")
-        words = []
-        while True:
-            tok = self.peek()
-            if tok in QUALIFIERS:
-                self.take()
-            elif tok in BUILTIN_SCALARS:
-                words.append(self.take())
-            elif tok is not None and tok in self.typedefs and not words:
-                self.take()
-                return ("typedef", tok), None
-            else:
-                break
-        if not words:
-            die("unknown type near: %s" % self.context())
-        return ("builtin", " ".join(words)), None
+        if not isinstance(node, c_ast.IdentifierType):
+            die("unknown type near: %s" % self.where(node))
+        names = node.names
+        if len(names) == 1 and names[0] in self.typedefs:
+            return ("typedef", names[0]), None
+        for w in names:
+            if w not in BUILTIN_SCALARS:
+                die("unknown type %r near: %s" % (w, self.where(node)))
+        return ("builtin", " ".join(names)), None
 
-    def parse_declarator(self):
-        pointer = False
-        while self.peek() == "*":
-            self.take()
+    def declarator(self, node, what):
+        """Arrays outside, then pointers, then the name: (name, dims,
+        pointer, base, inline)."""
+        dims, pointer = [], False
+        while isinstance(node, c_ast.ArrayDecl):
+            if node.dim is None:
+                die("flexible array member %s not supported" % what)
+            dims.append(self.gen.visit(node.dim))
+            node = node.type
+        while isinstance(node, c_ast.PtrDecl):
             pointer = True
-            while self.peek() in QUALIFIERS:
-                self.take()
-        name = self.take()
-        if not re.match(r"[A-Za-z_]\w*$", name):
-            die("bad declarator %r near %s" % (name, self.context()))
-        dims = []
-        while self.peek() == "[":
-            self.take("[")
-            depth, expr = 1, []
-            while True:
-                tok = self.take()
-                if tok == "[":
-                    depth += 1
-                elif tok == "]":
-                    depth -= 1
-                    if depth == 0:
-                        break
-                expr.append(tok)
-            if not expr:
-                die("flexible array member %s not supported" % name)
-            dims.append(" ".join(expr))
-        if self.peek() in ("(", ":", "="):
-            die("function pointers, bitfields and initialisers are not "
-                "supported: %s" % self.context())
-        return name, dims, pointer
+            node = node.type
+        if not isinstance(node, c_ast.TypeDecl):
+            die("function pointers and pointers to arrays are not "
+                "supported: %s" % what)
+        base, inline = self.specifier(node.type)
+        return node.declname, dims, pointer, base, inline
 
-    def parse_members(self):
-        members = []
-        while self.peek() != "}":
-            base, inline = self.parse_specifier()
-            if self.peek() == ";":
-                self.take()
-                if inline is None:
-                    die("declaration declares nothing: %s" % self.context())
-                members.append(Member(None, [], False, base, inline))
-                continue
-            while True:
-                name, dims, pointer = self.parse_declarator()
-                members.append(Member(name, dims, pointer, base, inline))
-                if self.peek() == ",":
-                    self.take()
-                    continue
-                self.take(";")
-                break
-        return members
+    def member(self, d):
+        if d.bitsize is not None or d.init is not None:
+            die("bitfields and initialisers are not supported: %s" % self.where(d))
+        if d.name is None:
+            if not isinstance(d.type, (c_ast.Struct, c_ast.Union)):
+                die("declaration declares nothing: %s" % self.where(d))
+            base, inline = self.aggregate(d.type)
+            if inline is None:
+                die("declaration declares nothing: %s" % self.where(d))
+            return Member(None, [], False, base, inline)
+        name, dims, pointer, base, inline = self.declarator(d.type, self.where(d))
+        return Member(name, dims, pointer, base, inline)
 
-    def parse_typedef(self):
-        base, inline = self.parse_specifier()
+    def typedef(self, node):
+        name, dims, pointer, base, inline = self.declarator(node.type, self.where(node))
         if inline is not None:
             die("typedef of an unnamed struct/union: give it a tag (%s)"
-                % self.context())
-        name, dims, pointer = self.parse_declarator()
-        self.take(";")
+                % self.where(node))
         if name in self.typedefs:
             die("typedef %s twice" % name)
         self.typedefs[name] = (base, dims, pointer)
@@ -494,7 +448,7 @@ def main():
     asm_macros = our_macros(args.cc, args.include, headers, asm=True)
     pre = run([args.cc, "-x", "c", "-std=gnu11", "-nostdinc", "-ffreestanding",
                "-I", args.include, "-E", "-P", "-"], include_lines(headers))
-    parser = Parser(tokenize(pre))
+    parser = Parser(pre)
     parser.parse()
     refmap = RefMap(args.refmap)
 

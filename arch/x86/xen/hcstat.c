@@ -20,7 +20,8 @@
 #include <xen/interface/xen.h>
 
 static const char *const hc_names[HCSTAT_NR] = {
-#define N(x) [__HYPERVISOR_##x] = #x
+#define N(x) \
+	[__HYPERVISOR_##x] = #x
 	N(set_trap_table), N(mmu_update), N(set_gdt), N(stack_switch),
 	N(set_callbacks), N(fpu_taskswitch), N(sched_op_compat),
 	N(platform_op), N(set_debugreg), N(get_debugreg),

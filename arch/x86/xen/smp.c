@@ -17,15 +17,13 @@
 #include <asm/xen/setup.h>
 #include <xen/interface/vcpu.h>
 
-extern char cpu_stacks[];
-extern char secondary_startup_xen[];
 
 unsigned int nr_cpus_online = 1;
 
 enum { CALL_IDLE, CALL_PENDING, CALL_DONE };
 
 struct cpu_call {
-	long (*fn)(void *);
+	long (*fn)(void *arg);
 	void *arg;
 	long ret;
 	volatile int state;

@@ -34,7 +34,7 @@ u64 cycles_to_ns(u64 cycles)
 		cycles >>= -shift;
 	else
 		cycles <<= shift;
-	return (u64)(((unsigned __int128)cycles * mul) >> 32);
+	return (u64)(((__uint128_t)cycles * mul) >> 32);
 }
 
 u64 tsc_khz(void)

@@ -112,10 +112,10 @@ typedef unsigned long xen_callback_t;
  * table ends with an entry whose address is 0.
  */
 struct trap_info {
-    u8 vector;
-    u8 flags;                /* see TI_* above */
-    u16 cs;                  /* normally FLAT_KERNEL_CS */
-    unsigned long address;   /* handler entry point */
+	u8 vector;
+	u8 flags;                /* see TI_* above */
+	u16 cs;                  /* normally FLAT_KERNEL_CS */
+	unsigned long address;   /* handler entry point */
 };
 
 /*
@@ -124,34 +124,34 @@ struct trap_info {
  * saved_upcall_mask is the event mask to restore on return.
  */
 struct cpu_user_regs {
-    u64 r15;
-    u64 r14;
-    u64 r13;
-    u64 r12;
-    u64 rbp;
-    u64 rbx;
-    u64 r11;
-    u64 r10;
-    u64 r9;
-    u64 r8;
-    u64 rax;
-    u64 rcx;
-    u64 rdx;
-    u64 rsi;
-    u64 rdi;
-    u32 error_code;
-    u32 entry_vector;
-    u64 rip;
-    u16 cs, _pad0[1];
-    u8 saved_upcall_mask;
-    u8 _pad1[3];
-    u64 rflags;
-    u64 rsp;
-    u16 ss, _pad2[3];
-    u16 es, _pad3[3];
-    u16 ds, _pad4[3];
-    u16 fs, _pad5[3];
-    u16 gs, _pad6[3];
+	u64 r15;
+	u64 r14;
+	u64 r13;
+	u64 r12;
+	u64 rbp;
+	u64 rbx;
+	u64 r11;
+	u64 r10;
+	u64 r9;
+	u64 r8;
+	u64 rax;
+	u64 rcx;
+	u64 rdx;
+	u64 rsi;
+	u64 rdi;
+	u32 error_code;
+	u32 entry_vector;
+	u64 rip;
+	u16 cs, _pad0[1];
+	u8 saved_upcall_mask;
+	u8 _pad1[3];
+	u64 rflags;
+	u64 rsp;
+	u16 ss, _pad2[3];
+	u16 es, _pad3[3];
+	u16 ds, _pad4[3];
+	u16 fs, _pad5[3];
+	u16 gs, _pad6[3];
 };
 
 /*
@@ -160,15 +160,15 @@ struct cpu_user_regs {
  * flags takes VGCF_in_syscall.
  */
 struct iret_context {
-    u64 rax;
-    u64 r11;
-    u64 rcx;
-    u64 flags;
-    u64 rip;
-    u64 cs;
-    u64 rflags;
-    u64 rsp;
-    u64 ss;
+	u64 rax;
+	u64 r11;
+	u64 rcx;
+	u64 flags;
+	u64 rip;
+	u64 cs;
+	u64 rflags;
+	u64 rsp;
+	u64 ss;
 };
 
 /*
@@ -179,33 +179,33 @@ struct iret_context {
  * the TSS ring-1 stack.
  */
 struct vcpu_guest_context {
-    struct {
-        char x[512];
-    } fpu_ctxt;
-    unsigned long flags;                 /* VGCF_* */
-    struct cpu_user_regs user_regs;
-    struct trap_info trap_ctxt[256];
-    unsigned long ldt_base;              /* linear address */
-    unsigned long ldt_ents;
-    unsigned long gdt_frames[16];        /* machine frames */
-    unsigned long gdt_ents;
-    unsigned long kernel_ss;
-    unsigned long kernel_sp;
-    unsigned long ctrlreg[8];
-    unsigned long debugreg[8];
-    unsigned long event_callback_eip;
-    unsigned long failsafe_callback_eip;
-    unsigned long syscall_callback_eip;
-    unsigned long vm_assist;             /* bitmap of VMASST_TYPE_* */
-    u64 fs_base;
-    u64 gs_base_kernel;
-    u64 gs_base_user;
+	struct {
+		char x[512];
+	} fpu_ctxt;
+	unsigned long flags;                 /* VGCF_* */
+	struct cpu_user_regs user_regs;
+	struct trap_info trap_ctxt[256];
+	unsigned long ldt_base;              /* linear address */
+	unsigned long ldt_ents;
+	unsigned long gdt_frames[16];        /* machine frames */
+	unsigned long gdt_ents;
+	unsigned long kernel_ss;
+	unsigned long kernel_sp;
+	unsigned long ctrlreg[8];
+	unsigned long debugreg[8];
+	unsigned long event_callback_eip;
+	unsigned long failsafe_callback_eip;
+	unsigned long syscall_callback_eip;
+	unsigned long vm_assist;             /* bitmap of VMASST_TYPE_* */
+	u64 fs_base;
+	u64 gs_base_kernel;
+	u64 gs_base_user;
 };
 
 /* Per-vCPU arch state inside vcpu_info: cr2 of the last page fault. */
 struct arch_vcpu_info {
-    unsigned long cr2;
-    unsigned long pad;
+	unsigned long cr2;
+	unsigned long pad;
 };
 
 /*
@@ -213,12 +213,12 @@ struct arch_vcpu_info {
  * pfn-to-mfn table for the toolstack (save/restore, dumps).
  */
 struct arch_shared_info {
-    unsigned long max_pfn;                  /* entries in the p2m */
-    xen_pfn_t pfn_to_mfn_frame_list_list;   /* root of 3-level p2m list */
-    unsigned long nmi_reason;
-    unsigned long p2m_cr3;                  /* linear p2m: its cr3, */
-    unsigned long p2m_vaddr;                /* its address, */
-    unsigned long p2m_generation;           /* odd while being changed */
+	unsigned long max_pfn;                  /* entries in the p2m */
+	xen_pfn_t pfn_to_mfn_frame_list_list;   /* root of 3-level p2m list */
+	unsigned long nmi_reason;
+	unsigned long p2m_cr3;                  /* linear p2m: its cr3, */
+	unsigned long p2m_vaddr;                /* its address, */
+	unsigned long p2m_generation;           /* odd while being changed */
 };
 
 #endif /* !__ASSEMBLY__ */

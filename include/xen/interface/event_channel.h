@@ -32,48 +32,48 @@ typedef u32 evtchn_port_t;
 
 /* New port for remote_dom to bind to later. */
 struct evtchn_alloc_unbound {
-    domid_t dom;                /* in: usually DOMID_SELF */
-    domid_t remote_dom;         /* in */
-    evtchn_port_t port;         /* out */
+	domid_t dom;                /* in: usually DOMID_SELF */
+	domid_t remote_dom;         /* in */
+	evtchn_port_t port;         /* out */
 };
 
 struct evtchn_bind_interdomain {
-    domid_t remote_dom;         /* in */
-    evtchn_port_t remote_port;  /* in */
-    evtchn_port_t local_port;   /* out */
+	domid_t remote_dom;         /* in */
+	evtchn_port_t remote_port;  /* in */
+	evtchn_port_t local_port;   /* out */
 };
 
 /* Deliver virq to vcpu through a new port. */
 struct evtchn_bind_virq {
-    u32 virq;                   /* in: VIRQ_* */
-    u32 vcpu;                   /* in */
-    evtchn_port_t port;         /* out */
+	u32 virq;                   /* in: VIRQ_* */
+	u32 vcpu;                   /* in */
+	evtchn_port_t port;         /* out */
 };
 
 /* New port that raises an event on vcpu (send on it to "IPI"). */
 struct evtchn_bind_ipi {
-    u32 vcpu;                   /* in */
-    evtchn_port_t port;         /* out */
+	u32 vcpu;                   /* in */
+	evtchn_port_t port;         /* out */
 };
 
 struct evtchn_close {
-    evtchn_port_t port;         /* in */
+	evtchn_port_t port;         /* in */
 };
 
 /* Signal the other end of port (or ourselves for IPI/loopback ports). */
 struct evtchn_send {
-    evtchn_port_t port;         /* in */
+	evtchn_port_t port;         /* in */
 };
 
 /* Move delivery of port to another vCPU. */
 struct evtchn_bind_vcpu {
-    evtchn_port_t port;         /* in */
-    u32 vcpu;                   /* in */
+	evtchn_port_t port;         /* in */
+	u32 vcpu;                   /* in */
 };
 
 /* Clear the mask bit and re-raise the upcall if the port is pending. */
 struct evtchn_unmask {
-    evtchn_port_t port;         /* in */
+	evtchn_port_t port;         /* in */
 };
 
 #endif /* !__ASSEMBLY__ */

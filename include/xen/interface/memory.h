@@ -27,25 +27,25 @@
  * 2^extent_order pages, their frame numbers in the extent_start array.
  */
 struct xen_memory_reservation {
-    xen_guest_handle_t extent_start;   /* xen_pfn_t array */
-    xen_ulong_t nr_extents;
-    unsigned int extent_order;
-    unsigned int mem_flags;            /* 0: no placement constraint */
-    domid_t domid;                     /* DOMID_SELF unless privileged */
+	xen_guest_handle_t extent_start;   /* xen_pfn_t array */
+	xen_ulong_t nr_extents;
+	unsigned int extent_order;
+	unsigned int mem_flags;            /* 0: no placement constraint */
+	domid_t domid;                     /* DOMID_SELF unless privileged */
 };
 
 /* Frames holding the m2p table, one per 2MB of it. */
 struct xen_machphys_mfn_list {
-    unsigned int max_extents;          /* in: room in extent_start */
-    xen_guest_handle_t extent_start;   /* xen_pfn_t array */
-    unsigned int nr_extents;           /* out */
+	unsigned int max_extents;          /* in: room in extent_start */
+	xen_guest_handle_t extent_start;   /* xen_pfn_t array */
+	unsigned int nr_extents;           /* out */
 };
 
 /* Where the m2p table is mapped and how far it reaches. */
 struct xen_machphys_mapping {
-    xen_ulong_t v_start;
-    xen_ulong_t v_end;
-    xen_ulong_t max_mfn;
+	xen_ulong_t v_start;
+	xen_ulong_t v_end;
+	xen_ulong_t max_mfn;
 };
 
 /*
@@ -53,8 +53,8 @@ struct xen_machphys_mapping {
  * 20-byte entries were written.
  */
 struct xen_memory_map {
-    unsigned int nr_entries;
-    xen_guest_handle_t buffer;
+	unsigned int nr_entries;
+	xen_guest_handle_t buffer;
 };
 
 #endif /* !__ASSEMBLY__ */

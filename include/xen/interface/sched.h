@@ -29,7 +29,7 @@
 #ifndef __ASSEMBLY__
 
 struct sched_shutdown {
-    unsigned int reason;            /* SHUTDOWN_* */
+	unsigned int reason;            /* SHUTDOWN_* */
 };
 
 /*
@@ -37,9 +37,9 @@ struct sched_shutdown {
  * timeout (ns; 0 waits forever).
  */
 struct sched_poll {
-    xen_guest_handle_t ports;       /* evtchn_port_t array */
-    unsigned int nr_ports;
-    u64 timeout;
+	xen_guest_handle_t ports;       /* evtchn_port_t array */
+	unsigned int nr_ports;
+	u64 timeout;
 };
 
 #endif /* !__ASSEMBLY__ */

@@ -43,26 +43,26 @@
 
 /* Time accounting of one vCPU; time[] is indexed by RUNSTATE_*, in ns. */
 struct vcpu_runstate_info {
-    int state;
-    u64 state_entry_time;
-    u64 time[4];
+	int state;
+	u64 state_entry_time;
+	u64 time[4];
 };
 
 struct vcpu_register_runstate_memory_area {
-    union {
-        xen_guest_handle_t h;
-        struct vcpu_runstate_info *v;
-        u64 p;
-    } addr;
+	union {
+		xen_guest_handle_t h;
+		struct vcpu_runstate_info *v;
+		u64 p;
+	} addr;
 };
 
 struct vcpu_set_periodic_timer {
-    u64 period_ns;
+	u64 period_ns;
 };
 
 struct vcpu_set_singleshot_timer {
-    u64 timeout_abs_ns;     /* Xen system time */
-    u32 flags;              /* VCPU_SSHOTTMR_* */
+	u64 timeout_abs_ns;     /* Xen system time */
+	u32 flags;              /* VCPU_SSHOTTMR_* */
 };
 
 /*
@@ -70,9 +70,9 @@ struct vcpu_set_singleshot_timer {
  * XEN_LEGACY_MAX_VCPUS).  The record must not cross a page boundary.
  */
 struct vcpu_register_vcpu_info {
-    u64 mfn;
-    u32 offset;             /* byte offset inside that frame */
-    u32 rsvd;               /* zero */
+	u64 mfn;
+	u32 offset;             /* byte offset inside that frame */
+	u32 rsvd;               /* zero */
 };
 
 #endif /* !__ASSEMBLY__ */

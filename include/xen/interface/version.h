@@ -30,13 +30,13 @@ typedef char xen_capabilities_info_t[1024];   /* "xen-3.0-x86_64 ..." */
 #define XEN_CAPABILITIES_INFO_LEN (sizeof(xen_capabilities_info_t))
 
 struct xen_platform_parameters {
-    xen_ulong_t virt_start;     /* lowest VA Xen reserves (HYPERVISOR_VIRT_START) */
+	xen_ulong_t virt_start;     /* lowest VA Xen reserves (HYPERVISOR_VIRT_START) */
 };
 
 /* Ask for 32 feature bits (XENFEAT_*) at a time. */
 struct xen_feature_info {
-    unsigned int submap_idx;    /* in: which group of 32 */
-    u32 submap;                 /* out: bit n = XENFEAT (32 * idx + n) */
+	unsigned int submap_idx;    /* in: which group of 32 */
+	u32 submap;                 /* out: bit n = XENFEAT (32 * idx + n) */
 };
 
 #endif /* !__ASSEMBLY__ */

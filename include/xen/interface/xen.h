@@ -171,22 +171,22 @@ typedef u64 xen_guest_handle_t;
 
 /* One HYPERVISOR_mmu_update request. */
 struct mmu_update {
-    u64 ptr;    /* machine address | MMU_* command */
-    u64 val;
+	u64 ptr;    /* machine address | MMU_* command */
+	u64 val;
 };
 
 /* One HYPERVISOR_mmuext_op request; which arguments count depends on cmd. */
 struct mmuext_op {
-    unsigned int cmd;
-    union {
-        xen_pfn_t mfn;
-        unsigned long linear_addr;
-    } arg1;
-    union {
-        unsigned int nr_ents;
-        xen_guest_handle_t vcpumask;   /* address of a vCPU bitmap */
-        xen_pfn_t src_mfn;
-    } arg2;
+	unsigned int cmd;
+	union {
+		xen_pfn_t mfn;
+		unsigned long linear_addr;
+	} arg1;
+	union {
+		unsigned int nr_ents;
+		xen_guest_handle_t vcpumask;   /* address of a vCPU bitmap */
+		xen_pfn_t src_mfn;
+	} arg2;
 };
 
 /*
@@ -194,9 +194,9 @@ struct mmuext_op {
  * value into result; a failing entry does not stop the batch.
  */
 struct multicall_entry {
-    xen_ulong_t op;
-    xen_ulong_t result;
-    xen_ulong_t args[6];
+	xen_ulong_t op;
+	xen_ulong_t result;
+	xen_ulong_t args[6];
 };
 
 /*
@@ -207,14 +207,14 @@ struct multicall_entry {
  * with a negative tsc_shift meaning a right shift.
  */
 struct vcpu_time_info {
-    u32 version;
-    u32 pad0;
-    u64 tsc_timestamp;
-    u64 system_time;
-    u32 tsc_to_system_mul;
-    s8 tsc_shift;
-    u8 flags;          /* XEN_PVCLOCK_* */
-    u8 pad1[2];
+	u32 version;
+	u32 pad0;
+	u64 tsc_timestamp;
+	u64 system_time;
+	u32 tsc_to_system_mul;
+	s8 tsc_shift;
+	u8 flags;          /* XEN_PVCLOCK_* */
+	u8 pad1[2];
 };
 
 /*
@@ -223,11 +223,11 @@ struct vcpu_time_info {
  * a non-zero evtchn_upcall_mask blocks the upcall.
  */
 struct vcpu_info {
-    u8 evtchn_upcall_pending;
-    u8 evtchn_upcall_mask;
-    xen_ulong_t evtchn_pending_sel;
-    struct arch_vcpu_info arch;
-    struct vcpu_time_info time;
+	u8 evtchn_upcall_pending;
+	u8 evtchn_upcall_mask;
+	xen_ulong_t evtchn_pending_sel;
+	struct arch_vcpu_info arch;
+	struct vcpu_time_info time;
 };
 
 /*
@@ -236,14 +236,14 @@ struct vcpu_info {
  * guarded by wc_version the same way as vcpu_time_info.
  */
 struct shared_info {
-    struct vcpu_info vcpu_info[XEN_LEGACY_MAX_VCPUS];
-    xen_ulong_t evtchn_pending[sizeof(xen_ulong_t) * 8];
-    xen_ulong_t evtchn_mask[sizeof(xen_ulong_t) * 8];
-    u32 wc_version;
-    u32 wc_sec;
-    u32 wc_nsec;
-    u32 wc_sec_hi;
-    struct arch_shared_info arch;
+	struct vcpu_info vcpu_info[XEN_LEGACY_MAX_VCPUS];
+	xen_ulong_t evtchn_pending[sizeof(xen_ulong_t) * 8];
+	xen_ulong_t evtchn_mask[sizeof(xen_ulong_t) * 8];
+	u32 wc_version;
+	u32 wc_sec;
+	u32 wc_nsec;
+	u32 wc_sec_hi;
+	struct arch_shared_info arch;
 };
 
 /*
@@ -253,30 +253,30 @@ struct shared_info {
  * domain it locates a dom0 console-info record in this page.
  */
 struct start_info {
-    char magic[32];                 /* "xen-<version>-<platform>" */
-    unsigned long nr_pages;
-    unsigned long shared_info;      /* machine address */
-    u32 flags;                      /* SIF_* */
-    xen_pfn_t store_mfn;
-    u32 store_evtchn;
-    union {
-        struct {
-            xen_pfn_t mfn;          /* console ring page */
-            u32 evtchn;
-        } domU;
-        struct {
-            u32 info_off;
-            u32 info_size;
-        } dom0;
-    } console;
-    unsigned long pt_base;          /* VA of the initial top-level table */
-    unsigned long nr_pt_frames;
-    unsigned long mfn_list;         /* VA of the initial p2m array */
-    unsigned long mod_start;        /* VA (or pfn, SIF_MOD_START_PFN) */
-    unsigned long mod_len;          /* bytes */
-    s8 cmd_line[MAX_GUEST_CMDLINE];
-    unsigned long first_p2m_pfn;
-    unsigned long nr_p2m_frames;
+	char magic[32];                 /* "xen-<version>-<platform>" */
+	unsigned long nr_pages;
+	unsigned long shared_info;      /* machine address */
+	u32 flags;                      /* SIF_* */
+	xen_pfn_t store_mfn;
+	u32 store_evtchn;
+	union {
+		struct {
+			xen_pfn_t mfn;          /* console ring page */
+			u32 evtchn;
+		} domU;
+		struct {
+			u32 info_off;
+			u32 info_size;
+		} dom0;
+	} console;
+	unsigned long pt_base;          /* VA of the initial top-level table */
+	unsigned long nr_pt_frames;
+	unsigned long mfn_list;         /* VA of the initial p2m array */
+	unsigned long mod_start;        /* VA (or pfn, SIF_MOD_START_PFN) */
+	unsigned long mod_len;          /* bytes */
+	s8 cmd_line[MAX_GUEST_CMDLINE];
+	unsigned long first_p2m_pfn;
+	unsigned long nr_p2m_frames;
 };
 
 #endif /* !__ASSEMBLY__ */

@@ -24,10 +24,10 @@
 typedef u32 XENCONS_RING_IDX;
 
 struct xencons_interface {
-    char in[XENCONS_IN_SIZE];
-    char out[XENCONS_OUT_SIZE];
-    XENCONS_RING_IDX in_cons, in_prod;
-    XENCONS_RING_IDX out_cons, out_prod;
+	char in[XENCONS_IN_SIZE];
+	char out[XENCONS_OUT_SIZE];
+	XENCONS_RING_IDX in_cons, in_prod;
+	XENCONS_RING_IDX out_cons, out_prod;
 };
 
 #endif /* !__ASSEMBLY__ */

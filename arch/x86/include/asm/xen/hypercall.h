@@ -19,15 +19,6 @@
 
 extern char hypercall_page[4096];
 
-#define __HC_CLOBBERS "memory", "rcx", "r11"
-
-#define __hc_asm(nr, ...)						\
-	asm volatile("call hypercall_page + %c[off]"			\
-		     : "=a"(__ret), "+D"(__a1), "+S"(__a2), "+d"(__a3),	\
-		       "+r"(__a4), "+r"(__a5)				\
-		     : [off] "i"((nr) * 32)				\
-		     : __HC_CLOBBERS)
-
 /*
  * The r10/r8 register variables are only bound at the asm statement, and
  * nothing that might be a call may come between their setting and it.
@@ -43,7 +34,11 @@ extern char hypercall_page[4096];
 	{								\
 		register unsigned long __a4 asm("r10") = __v4;		\
 		register unsigned long __a5 asm("r8") = __v5;		\
-		__hc_asm(nr);						\
+		asm volatile("call hypercall_page + %c[off]"		\
+			     : "=a"(__ret), "+D"(__a1), "+S"(__a2),	\
+			       "+d"(__a3), "+r"(__a4), "+r"(__a5)	\
+			     : [off] "i"((nr) * 32)			\
+			     : "memory", "rcx", "r11");			\
 	}								\
 	__ret;								\
 })

@@ -12,6 +12,13 @@ void __noreturn xen_start_kernel(struct start_info *si);
 void __noreturn xen_secondary_start(unsigned int cpu);
 
 void cpu_data_init(unsigned int cpu);	/* smp.c */
+
+/*
+ * xen-head.S: the vCPUs' stacks (THREAD_SIZE each, vCPU 0's first) and
+ * where a secondary vCPU starts.
+ */
+extern char cpu_stacks[];
+extern char secondary_startup_xen[];
 void xen_mmu_init(void);		/* mmu.c: select the pte backend */
 
 #endif

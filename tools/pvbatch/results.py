@@ -1,0 +1,207 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The mprotect benchmark's results: series names, fields, keys.
+
+A result is one JSON object, printed by the guest (bench/mprotect.c) or the
+Linux program (bench/linux/mprotect-bench.c) as a "BENCH {...}" console
+line and kept one per line in results.jsonl.  FIELDS lists every field one
+may carry; a field not listed, a value of the wrong type or out of range,
+or a required field missing is an error.  KEY_FIELDS are the fields that
+say which measurement a row is: two rows that differ in any of them are
+different results, and two rows with equal keys in one set are an error.
+"""
+
+import json
+import re
+
+from . import Error
+
+# The series, in the order tables and plots show them.
+GUEST_SERIES = ("generic", "xen-nobatch", "xen", "floor", "generic-floor")
+LINUX_SERIES = "linux"
+SERIES = GUEST_SERIES + (LINUX_SERIES,)
+# The pte backends the guest can switch between (pte_txn=); the floors
+# are measurements, not backends.
+BACKENDS = ("generic", "xen-nobatch", "xen")
+
+DOMAINS = ("initial", "domU")
+AD_STATES = ("dirty", "clean")
+
+
+def _int(lo):
+    def check(v):
+        return isinstance(v, int) and not isinstance(v, bool) and v >= lo
+    check.what = "an integer >= %d" % lo
+    return check
+
+
+def _number(v):
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0
+
+
+_number.what = "a number >= 0"
+
+
+def _one_of(values):
+    def check(v):
+        return v in values
+    check.what = "one of %s" % ", ".join(values)
+    return check
+
+
+def _text(v):
+    return isinstance(v, str) and v != ""
+
+
+_text.what = "a non-empty string"
+
+
+def _bool(v):
+    return isinstance(v, bool)
+
+
+_bool.what = "true or false"
+
+
+class Field:
+    def __init__(self, name, check, required, null, doc):
+        self.name, self.check, self.required, self.doc = name, check, required, doc
+        self.null = null        # None never, True always, or a tuple of the
+                                # series that may leave it null
+
+
+def _f(name, check, required=False, null=None, doc=""):
+    return Field(name, check, required, null, doc)
+
+
+FIELDS = {f.name: f for f in (
+    _f("backend", _one_of(SERIES), True, doc="series: a pte backend, a floor, or linux"),
+    _f("pages", _int(1), True, doc="N, pages per mprotect"),
+    _f("rounds", _int(1), True, doc="read-only + read-write rounds per repeat"),
+    _f("repeats", _int(1), True, doc="measurements; ns_per_pte is their median"),
+    _f("ns_per_pte", _number, True, doc="median ns per pte update"),
+    _f("ns_per_pte_min", _number, True, doc="minimum over repeats"),
+    _f("hypercalls_per_pte", _number, True, (LINUX_SERIES,),
+       "hypercall instructions / pte updates (linux: from its trace)"),
+    _f("requests_per_hypercall", _number, True, True,
+       "pte updates sent / hypercalls (null: no hypercall)"),
+    _f("traps_per_pte", _number, True, (LINUX_SERIES,),
+       "pte writes Xen emulated / pte updates"),
+    _f("flushes_per_mprotect", _number, True, True,
+       "TLB flushes / change_protection() calls (null for the floors)"),
+    _f("vcpus", _int(1), doc="vCPUs of the guest's run"),
+    _f("cycles", _int(0), doc="TSC cycles of the whole measurement"),
+    _f("marks", _bool, doc="linux: phases bracketed by ioperm() marks"),
+    _f("source", _text, doc="where the numbers come from, when not obvious"),
+    _f("domain", _one_of(DOMAINS), doc="the guest ran as Xen's initial domain or a domU"),
+    _f("ad", _one_of(AD_STATES), doc="Accessed/Dirty state of the ptes before the change"),
+    _f("parallel", _int(1), doc="how many vCPUs change protections at once"),
+    _f("workload", _text, doc="what was measured, when not plain mprotect"),
+)}
+
+# Which measurement a row is.  A row without one of the optional ones has
+# None there, so today's rows and tomorrow's never collide either.
+KEY_FIELDS = ("backend", "pages", "domain", "ad", "parallel", "workload")
+# The part of the key that is not the series or N: one table per value.
+CONFIG_FIELDS = KEY_FIELDS[2:]
+
+
+def check_row(row, where="result"):
+    """Raise Error unless row is a well-formed result."""
+    if not isinstance(row, dict):
+        raise Error("%s: not a JSON object: %r" % (where, row))
+    for k in row:
+        if k not in FIELDS:
+            raise Error("%s: unknown field %r (known: %s)"
+                        % (where, k, ", ".join(FIELDS)))
+    for f in FIELDS.values():
+        if f.name not in row:
+            if f.required:
+                raise Error("%s: field %s missing" % (where, f.name))
+            continue
+        v = row[f.name]
+        if v is None:
+            if f.null is True or (f.null and row.get("backend") in f.null):
+                continue
+            raise Error("%s: %s is null" % (where, f.name))
+        if not f.check(v):
+            raise Error("%s: %s is %s, not %s" % (where, f.name, json.dumps(v),
+                                                   f.check.what))
+    return row
+
+
+def key(row):
+    return tuple(row.get(k) for k in KEY_FIELDS)
+
+
+def config(row):
+    return tuple(row.get(k) for k in CONFIG_FIELDS)
+
+
+def config_label(cfg):
+    """"domain=domU, ad=clean" for a config tuple; "" when all are None."""
+    return ", ".join("%s=%s" % (k, v) for k, v in zip(CONFIG_FIELDS, cfg)
+                     if v is not None)
+
+
+def check_rows(rows, where="results"):
+    """Check every row and that no two share a key; returns {key: row}."""
+    out = {}
+    for i, r in enumerate(rows):
+        check_row(r, "%s, row %d" % (where, i + 1))
+        k = key(r)
+        if k in out:
+            raise Error("%s: two results for %s" % (
+                where, ", ".join("%s=%s" % kv for kv in zip(KEY_FIELDS, k)
+                                 if kv[1] is not None)))
+        out[k] = r
+    return out
+
+
+BENCH_RE = re.compile(r"BENCH (\{.*\})\s*$")
+
+
+def bench_lines(lines, where="console"):
+    """The results in a console log's BENCH lines, each checked."""
+    rows = []
+    for lineno, line in enumerate(lines, 1):
+        m = BENCH_RE.search(line)
+        if not m:
+            if "BENCH {" in line:
+                raise Error("%s:%d: malformed BENCH line: %s"
+                            % (where, lineno, line.strip()))
+            continue
+        try:
+            row = json.loads(m.group(1))
+        except ValueError as e:
+            raise Error("%s:%d: malformed BENCH line (%s): %s"
+                        % (where, lineno, e, line.strip()))
+        rows.append(check_row(row, "%s:%d" % (where, lineno)))
+    return rows
+
+
+def read_bench_log(path):
+    try:
+        with open(path, errors="replace") as f:
+            return bench_lines(f, path)
+    except OSError as e:
+        raise Error("cannot read %s: %s" % (path, e.strerror))
+
+
+def load_jsonl(path):
+    """results.jsonl as {key: row}, every row checked."""
+    rows = []
+    try:
+        with open(path) as f:
+            for lineno, line in enumerate(f, 1):
+                line = line.strip()
+                if not line:
+                    continue
+                try:
+                    rows.append(json.loads(line))
+                except ValueError as e:
+                    raise Error("%s:%d: not JSON (%s)" % (path, lineno, e))
+    except OSError as e:
+        raise Error("cannot read %s: %s" % (path, e.strerror))
+    if not rows:
+        raise Error("%s: no results" % path)
+    return check_rows(rows, path)
