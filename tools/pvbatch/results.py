@@ -20,6 +20,8 @@ GUEST_SERIES = ("generic", "xen-nobatch", "xen", "floor", "generic-floor",
                 "floor+flush")
 LINUX_SERIES = "linux"
 SERIES = GUEST_SERIES + (LINUX_SERIES,)
+# The series the guest also measures on clean pages (ad=clean).
+CLEAN_SERIES = ("xen", "floor", "floor+flush")
 # The pte backends the guest can switch between (pte_txn=); the floors
 # are measurements, not backends.
 BACKENDS = ("generic", "xen-nobatch", "xen")
