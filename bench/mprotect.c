@@ -46,6 +46,7 @@
 #include <asm/xen/hypercall.h>
 #include <asm/xen/hypervisor.h>
 #include <asm/xen/mmu.h>
+#include <xen/interface/vcpu.h>
 #include <pvbatch/cmdline.h>
 #include <pvbatch/main.h>
 #include <pvbatch/mm.h>
@@ -216,7 +217,41 @@ struct sample_set {
 	u64 ns[BENCH_MAX_REPEATS];	/* per repeat, whole measurement */
 	u64 cycles;			/* totals over the repeats */
 	struct counts c;
+	u64 wall_ns, runnable_ns;	/* of this vCPU, around each measurement */
 };
+
+/*
+ * Xen's account of this vCPU: ns it spent runnable but not running (the
+ * pCPU went to another vCPU, ours or dom0's).  A hypercall: read outside
+ * the counted spans.
+ */
+static u64 runnable_now(void)
+{
+	struct vcpu_runstate_info ri;
+
+	memset(&ri, 0, sizeof(ri));
+	if (HYPERVISOR_vcpu_op(VCPUOP_get_runstate_info, smp_processor_id(), &ri))
+		return 0;
+	return ri.time[RUNSTATE_runnable];
+}
+
+struct preempt_mark {
+	u64 runnable, tsc;
+};
+
+static void preempt_start(struct preempt_mark *p)
+{
+	p->runnable = runnable_now();
+	p->tsc = rdtsc_ordered();
+}
+
+static void preempt_end(struct sample_set *ss, const struct preempt_mark *p)
+{
+	u64 tsc = rdtsc_ordered();
+
+	ss->wall_ns += cycles_to_ns(tsc - p->tsc);
+	ss->runnable_ns += runnable_now() - p->runnable;
+}
 
 struct floor_reqs {
 	struct region mem;		/* holds all the arrays */
@@ -458,6 +493,7 @@ static int run_series(enum series s, struct region *r, struct floor_reqs *f,
 	const struct series_info *si = &info[s];
 	unsigned long i, n = r->npages;
 	struct counts then;
+	struct preempt_mark pm;
 	u64 t0, t1, sum = 0;
 	int rc = 0, half;
 
@@ -466,6 +502,7 @@ static int run_series(enum series s, struct region *r, struct floor_reqs *f,
 		if (rc)
 			return rc;
 	}
+	preempt_start(&pm);
 	if (!si->clean) {
 		counts_now(&then);
 		t0 = rdtsc_ordered();
@@ -494,6 +531,7 @@ static int run_series(enum series s, struct region *r, struct floor_reqs *f,
 	/* Leave A and D set again, as the dirty series expect them. */
 	if (si->clean && !rc)
 		rc = mmu_update_all(f->rw_set, n);
+	preempt_end(out, &pm);
 	out->ns[rep] = cycles_to_ns(sum);
 	out->cycles += sum;
 	return rc;
@@ -587,6 +625,8 @@ static u64 add_times(struct sample_set *ss, u64 updates)
 		line_add("%s%s", i ? "," : "", b);
 	}
 	line_add("],");
+	fmt_ratio(b, sizeof(b), 100 * ss->runnable_ns, ss->wall_ns, 3);
+	line_add("\"runnable_pct\":%s,", b);
 	return med;
 }
 
@@ -711,10 +751,12 @@ static long par_worker(void *arg)
 static int par_run(unsigned int v, unsigned long nr, struct sample_set *out,
 		   unsigned int rep)
 {
+	struct preempt_mark pm;
 	unsigned int cpu;
 	u64 t0, t1;
 	int rc;
 
+	preempt_start(&pm);
 	barrier_init(&par_start, v);
 	for (cpu = 0; cpu < v; cpu++) {
 		par[cpu].nr = nr;
@@ -734,6 +776,7 @@ static int par_run(unsigned int v, unsigned long nr, struct sample_set *out,
 			rc = (int)r;
 	}
 	t1 = rdtsc_ordered();
+	preempt_end(out, &pm);
 	out->ns[rep] = cycles_to_ns(t1 - t0);
 	out->cycles += t1 - t0;
 	for (cpu = 0; cpu < v; cpu++) {

@@ -113,6 +113,9 @@ FIELDS = {f.name: f for f in (
        "distribution-free 95% interval of the median (order statistics); "
        "null when repeats < 6"),
     _f("ns_per_pte_samples", _samples, doc="ns per pte of each repeat, in repeat order"),
+    _f("runnable_pct", _number, False, True,
+       "% of the measurements' wall time the measuring vCPU was runnable but "
+       "not running (Xen's runstate accounting: another vCPU had the pCPU)"),
     _f("noise_gate", _one_of(NOISE_GATE),
        doc="bench-run: passed, or failed (every try too noisy; the calmest kept)"),
     _f("vcpus", _int(1), doc="vCPUs of the guest's run"),
