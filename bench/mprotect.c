@@ -630,6 +630,21 @@ static u64 add_times(struct sample_set *ss, u64 updates)
 	return med;
 }
 
+static void add_text(const char *name, const char *val)
+{
+	line_add("\"%s\":\"%s\",", name, val);
+}
+
+static void add_counts(const char *hc, const char *rq, const char *tr,
+		       const char *fl, const char *fa)
+{
+	line_add("\"hypercalls_per_pte\":%s,", hc);
+	line_add("\"requests_per_hypercall\":%s,", rq);
+	line_add("\"traps_per_pte\":%s,", tr);
+	line_add("\"flushes_per_mprotect\":%s,", fl);
+	line_add("\"flushes_all_per_mprotect\":%s,", fa);
+}
+
 static const char *domain_name(void)
 {
 	return xen_initial_domain() ? "initial" : "domU";
@@ -653,18 +668,16 @@ static void report(enum series s, unsigned long n, unsigned long nr,
 		fmt_ratio(b_fl, sizeof(b_fl), ss->c.flushes, calls, 3);
 		fmt_ratio(b_fa, sizeof(b_fa), ss->c.flush_all, calls, 3);
 	}
-	line_add("BENCH {\"backend\":\"%s\",\"pages\":%lu,\"rounds\":%lu,",
-		 info[s].name, n, nr);
+	line_add("BENCH {");
+	add_text("backend", info[s].name);
+	line_add("\"pages\":%lu,\"rounds\":%lu,", n, nr);
 	add_times(ss, updates);
-	line_add("\"hypercalls_per_pte\":%s,\"requests_per_hypercall\":%s,"
-		 "\"traps_per_pte\":%s,\"flushes_per_mprotect\":%s,"
-		 "\"flushes_all_per_mprotect\":%s,",
-		 b_hc, b_rq, b_tr, b_fl, b_fa);
+	add_counts(b_hc, b_rq, b_tr, b_fl, b_fa);
 	if (source)
-		line_add("\"source\":\"%s\",", source);
-	line_add("\"domain\":\"%s\",\"ad\":\"%s\",\"vcpus\":%u,\"cycles\":%lu}",
-		 domain_name(), info[s].clean ? "clean" : "dirty",
-		 nr_cpus_online, ss->cycles);
+		add_text("source", source);
+	add_text("domain", domain_name());
+	add_text("ad", info[s].clean ? "clean" : "dirty");
+	line_add("\"vcpus\":%u,\"cycles\":%lu}", nr_cpus_online, ss->cycles);
 	line_print();
 }
 
@@ -789,6 +802,9 @@ static int par_run(unsigned int v, unsigned long nr, struct sample_set *out,
 	return rc;
 }
 
+static const char par_source[] =
+	"every working vCPU changes its own region; wall time / all their pte updates";
+
 static void report_par(unsigned int v, unsigned long n, unsigned long nr,
 		       struct sample_set *ss)
 {
@@ -801,16 +817,16 @@ static void report_par(unsigned int v, unsigned long n, unsigned long nr,
 	fmt_ratio(b_tr, sizeof(b_tr), ss->c.ptwr, total, 6);
 	fmt_ratio(b_fl, sizeof(b_fl), ss->c.flushes, calls, 3);
 	fmt_ratio(b_fa, sizeof(b_fa), ss->c.flush_all, calls, 3);
-	line_add("BENCH {\"backend\":\"xen\",\"pages\":%lu,\"rounds\":%lu,", n, nr);
+	line_add("BENCH {");
+	add_text("backend", "xen");
+	line_add("\"pages\":%lu,\"rounds\":%lu,", n, nr);
 	add_times(ss, updates);
-	line_add("\"hypercalls_per_pte\":%s,\"requests_per_hypercall\":%s,"
-		 "\"traps_per_pte\":%s,\"flushes_per_mprotect\":%s,"
-		 "\"flushes_all_per_mprotect\":%s,\"parallel\":%u,"
-		 "\"source\":\"every working vCPU changes its own region; "
-		 "wall time / all their pte updates\","
-		 "\"domain\":\"%s\",\"ad\":\"dirty\",\"vcpus\":%u,\"cycles\":%lu}",
-		 b_hc, b_rq, b_tr, b_fl, b_fa, v, domain_name(), nr_cpus_online,
-		 ss->cycles);
+	add_counts(b_hc, b_rq, b_tr, b_fl, b_fa);
+	line_add("\"parallel\":%u,", v);
+	add_text("source", par_source);
+	add_text("domain", domain_name());
+	add_text("ad", "dirty");
+	line_add("\"vcpus\":%u,\"cycles\":%lu}", nr_cpus_online, ss->cycles);
 	line_print();
 }
 
@@ -931,8 +947,8 @@ static bool bench_mprotect(void)
 		nr_pages = ARRAY_SIZE(default_pages);
 	}
 	if (nr_rounds > 1 && nr_rounds != nr_pages) {
-		printk("bench: rounds= has %u values for %u pages= values "
-		       "(give one, or one per size)\n", nr_rounds, nr_pages);
+		printk("bench: rounds= has %u values for %u pages= values (give one, or one per size)\n",
+		       nr_rounds, nr_pages);
 		return false;
 	}
 	printk("bench: mprotect, %u sizes, %lu repeats, %u vCPUs, TSC %lu kHz\n",
