@@ -10,7 +10,8 @@
 # build/cache/linux-source/, for the tools taken from it (checkpatch.pl, for
 # `make lint`); only the files asked for are taken out of its tarball.
 #
-# Usage: test/deps.sh [--host] [--xen] [--dom0] [--lint]   (no argument: all)
+# Usage: test/deps.sh [--host] [--xen] [--dom0] [--lint]
+#        (no argument: --host --xen --dom0; make lint asks for --lint)
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,7 +20,7 @@ root=$cache/root
 debs=$cache/debs
 
 want_host=0 want_xen=0 want_dom0=0 want_lint=0
-[ $# -eq 0 ] && set -- --host --xen --dom0 --lint
+[ $# -eq 0 ] && set -- --host --xen --dom0
 for a in "$@"; do
 	case $a in
 	--host) want_host=1 ;;

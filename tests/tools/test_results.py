@@ -3,6 +3,7 @@
 
 import copy
 import os
+import re
 import unittest
 
 import common
@@ -78,6 +79,15 @@ class Keys(unittest.TestCase):
         for f in ("backend", "pages", "domain", "ad", "parallel", "workload"):
             self.assertIn(f, results.KEY_FIELDS, "%s in the key" % f)
             self.assertIn(f, results.FIELDS, "%s in the schema" % f)
+
+
+class SeriesNames(unittest.TestCase):
+    def test_guest_prints_these(self):
+        src = common.read(os.path.join(common.TOP, "bench", "mprotect.c"))
+        names = re.findall(r'\[S_\w+\]\s*=\s*"([^"]+)"', src)
+        self.assertEqual(tuple(names), results.GUEST_SERIES,
+                         "bench/mprotect.c's series_name[] and GUEST_SERIES "
+                         "list the same series in the same order")
 
 
 class BenchLines(unittest.TestCase):

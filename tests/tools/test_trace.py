@@ -12,6 +12,7 @@ data/xenalyze-dump.txt is four pieces of the hypercall dump of one
   61-65    the CPU column as "x " (the other CPU idle)
 """
 
+import tempfile
 import unittest
 
 import common
@@ -158,11 +159,37 @@ class Summary(unittest.TestCase):
                          "domain 0 kept apart")
 
 
+    def test_doctored(self):
+        text = common.read(common.SUMMARY).replace("  ptwr  3", "  ptwr  three")
+        with tempfile.NamedTemporaryFile("w", suffix=".txt") as f:
+            f.write(text)
+            f.flush()
+            with self.assertRaises(Error, msg="an event line without a number"):
+                trace.parse_summary(f.name)
+
+
 class Hcstat(unittest.TestCase):
     def test_block(self):
         g = trace.parse_hcstat(common.CONSOLE)
         self.assertEqual(g["mmu_update"], 24, "a total")
         self.assertEqual(g["mmu_update.requests"], 4113, "a request count")
+
+    def doctored(self, old, new):
+        text = common.read(common.CONSOLE).replace(old, new)
+        with tempfile.NamedTemporaryFile("w", suffix=".log") as f:
+            f.write(text)
+            f.flush()
+            return trace.parse_hcstat(f.name)
+
+    def test_malformed(self):
+        with self.assertRaises(Error, msg="a count that is no number"):
+            self.doctored("HCSTAT multicall 6", "HCSTAT multicall six")
+        with self.assertRaises(Error, msg="a name twice"):
+            self.doctored("HCSTAT multicall 6", "HCSTAT multicall 6\nHCSTAT multicall 6")
+
+    def test_incomplete(self):
+        self.assertIsNone(self.doctored("HCSTAT end", ""),
+                          "a block without its end is no block")
 
 
 if __name__ == "__main__":

@@ -94,9 +94,10 @@ def parse_dump_lines(lines, domid=None, where="dump"):
     a = abi()
     nr_mmu, nr_ext, nr_mc = a.nr("mmu_update"), a.nr("mmuext_op"), a.nr("multicall")
     d = Dump()
-    pending = {}            # vcpu -> [calls announced, sub-call records seen]
-    before = {}             # vcpu -> pending as it was before the last multicall
-    last = {}               # vcpu -> its last Record
+    # Per (domain, vCPU):
+    pending = {}            # [calls announced, sub-call records seen]
+    before = {}             # pending as it was before the last multicall
+    last = {}               # the last Record
     for lineno, line in enumerate(lines, 1):
         line = line.rstrip("\n")
         here = "%s:%d" % (where, lineno)
@@ -114,8 +115,9 @@ def parse_dump_lines(lines, domid=None, where="dump"):
         dom, vcpu = int(m.group(2)), int(m.group(3))
         if domid is not None and dom != domid:
             continue
+        who = (dom, vcpu)
         sub, nr = m.group(4) == " ", int(m.group(5), 16)
-        label, rest = m.group(6), m.group(7)
+        rest = m.group(7)       # group 6: xenalyze's name, only a label
         count, cont = None, False
         if nr in (nr_mmu, nr_ext):
             c = COUNT_RE.match(rest)
@@ -135,36 +137,33 @@ def parse_dump_lines(lines, domid=None, where="dump"):
             count = int(c.group(1))
             if sub:
                 raise Error("%s: a multicall inside a multicall: %r" % (here, line))
-            prev = pending.get(vcpu)
-            before[vcpu] = prev
+            prev = pending.get(who)
+            before[who] = prev
             if prev and prev[1] < prev[0] and \
                     count in (prev[0] - prev[1], prev[0] - prev[1] + 1):
                 cont = True
                 # Sub-calls of the re-entered multicall count towards the
                 # original: keep the original's announcement.
-                pending[vcpu] = [prev[0], prev[0] - count]
+                pending[who] = [prev[0], prev[0] - count]
             else:
-                pending[vcpu] = [count, 0]
+                pending[who] = [count, 0]
         if sub:
-            mc = last.get(vcpu)
-            if vcpu not in pending:
+            mc = last.get(who)
+            if who not in pending:
                 raise Error("%s: a sub-call with no multicall before it on "
                             "d%dv%d: %r" % (here, dom, vcpu, line))
-            prev = before.get(vcpu)
+            prev = before.get(who)
             if cont and mc is not None and mc.nr == nr_mc and not mc.cont and \
                     prev and prev[1] == prev[0] and mc.count == 1:
                 # The last call of a multicall was preempted: the multicall
                 # was re-entered with that one call, which only its first
                 # sub-call (re-entered too) shows.
                 mc.cont = True
-                pending[vcpu] = [prev[0], prev[0] - 1]
-            pending[vcpu][1] += 1
-        if label is None:
-            raise Error("%s: hypercall %#x without xenalyze's name for it: %r"
-                        % (here, nr, line))
+                pending[who] = [prev[0], prev[0] - 1]
+            pending[who][1] += 1
         rec = Record(lineno, float(m.group(1)), dom, vcpu, nr, sub, count, cont)
         d.records.append(rec)
-        last[vcpu] = rec
+        last[who] = rec
     return d
 
 
