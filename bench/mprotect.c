@@ -10,10 +10,6 @@
  * no guest-side work and no TLB flush.  One round is 2 * N pte updates.
  * "generic-floor" is the same for the generic transaction: N emulated
  * cmpxchg clears, then one precomputed mmu_update setting all N again.
- * "xen+pmd" is the xen backend with prot_level=pmd: whole L1 tables of
- * the range change at their L2 entry.  offset= places the region that
- * many pages into its first L1 table (default 0: aligned), to time
- * ranges that are not; the BENCH line then carries "offset".
  *
  * Every series is measured repeats= times; inside one repeat the series
  * run one after another, and the order rotates from repeat to repeat so
@@ -48,7 +44,9 @@
 #include <asm/smp.h>
 #include <asm/tsc.h>
 #include <asm/xen/hypercall.h>
+#include <asm/xen/hypervisor.h>
 #include <asm/xen/mmu.h>
+#include <xen/interface/vcpu.h>
 #include <pvbatch/cmdline.h>
 #include <pvbatch/main.h>
 #include <pvbatch/mm.h>
@@ -64,7 +62,7 @@ static unsigned long pages[BENCH_MAX_SIZES];
 static unsigned int nr_pages;
 static unsigned long rounds[BENCH_MAX_SIZES];
 static unsigned int nr_rounds;
-static unsigned long repeats = 5;
+static unsigned long repeats = 11;
 static unsigned long offset;
 
 static int set_bench(const char *val, bool apply, const char **why)
@@ -164,27 +162,122 @@ static unsigned long default_rounds(unsigned long n)
 	return r < 1 ? 1 : min(r, 1000UL);
 }
 
+/*
+ * The series.  Several measure the same thing in different ways: the
+ * floor+flush candidates (one is reported, the cheapest at that N) and
+ * the clean-page ones (the same change on ptes whose Accessed and Dirty
+ * bits are clear when it starts).
+ */
+enum kind { K_BACKEND, K_FLOOR, K_GENERIC_FLOOR, K_FF_INVLPG, K_FF_FLUSH, K_FF_UVM };
+
 enum series {
-	S_GENERIC, S_XEN_NOBATCH, S_XEN, S_FLOOR, S_GENERIC_FLOOR, S_XEN_PMD,
+	S_GENERIC, S_XEN_NOBATCH, S_XEN, S_FLOOR, S_GENERIC_FLOOR,
+	S_FF_INVLPG, S_FF_FLUSH, S_FF_UVM,
+	S_XEN_CLEAN, S_FLOOR_CLEAN, S_FF_INVLPG_CLEAN, S_FF_FLUSH_CLEAN,
+	S_XEN_PMD,
 	NR_SERIES
 };
 
-static const char *const series_name[NR_SERIES] = {
-	[S_GENERIC] = "generic", [S_XEN_NOBATCH] = "xen-nobatch",
-	[S_XEN] = "xen", [S_FLOOR] = "floor", [S_GENERIC_FLOOR] = "generic-floor",
-	[S_XEN_PMD] = "xen+pmd",
+struct series_info {
+	const char *name;		/* the backend field */
+	const char *backend;		/* pte_txn to select, or NULL */
+	enum kind kind;
+	bool clean;
+};
+
+static const struct series_info info[NR_SERIES] = {
+	[S_GENERIC] = { "generic", "generic", K_BACKEND, false },
+	[S_XEN_NOBATCH] = { "xen-nobatch", "xen-nobatch", K_BACKEND, false },
+	[S_XEN] = { "xen", "xen", K_BACKEND, false },
+	[S_FLOOR] = { "floor", NULL, K_FLOOR, false },
+	[S_GENERIC_FLOOR] = { "generic-floor", NULL, K_GENERIC_FLOOR, false },
+	[S_FF_INVLPG] = { "floor+flush", NULL, K_FF_INVLPG, false },
+	[S_FF_FLUSH] = { "floor+flush", NULL, K_FF_FLUSH, false },
+	[S_FF_UVM] = { "floor+flush", NULL, K_FF_UVM, false },
+	[S_XEN_CLEAN] = { "xen", "xen", K_BACKEND, true },
+	[S_FLOOR_CLEAN] = { "floor", NULL, K_FLOOR, true },
+	[S_FF_INVLPG_CLEAN] = { "floor+flush", NULL, K_FF_INVLPG, true },
+	[S_FF_FLUSH_CLEAN] = { "floor+flush", NULL, K_FF_FLUSH, true },
+	/* The xen backend with prot_level=pmd: whole L1s at their L2 entry. */
+	[S_XEN_PMD] = { "xen+pmd", "xen", K_BACKEND, false },
+};
+
+static const char *const ff_how[] = {
+	[K_FF_INVLPG] = "multicall: mmu_update + one INVLPG_LOCAL per page",
+	[K_FF_FLUSH] = "multicall: mmu_update + one TLB_FLUSH_LOCAL",
+	[K_FF_UVM] = "update_va_mapping with UVMF_INVLPG|UVMF_LOCAL",
+};
+
+static bool is_ff(enum series s)
+{
+	return info[s].kind >= K_FF_INVLPG;
+}
+
+/*
+ * Which series run at n pages.  floor+flush as issue 13 defines it: at
+ * N=1 on a page with A and D set, one update_va_mapping with its INVLPG;
+ * otherwise the cheaper of the two multicalls.
+ */
+static bool series_runs(enum series s, unsigned long n)
+{
+	if (s == S_FF_UVM)
+		return n == 1;
+	if (s == S_FF_INVLPG || s == S_FF_FLUSH)
+		return n > 1;
+	return true;
+}
+
+struct counts {
+	u64 issued, requests, ptwr, flushes, flush_all;
 };
 
 struct sample_set {
 	u64 ns[BENCH_MAX_REPEATS];	/* per repeat, whole measurement */
 	u64 cycles;			/* totals over the repeats */
-	u64 issued, requests, ptwr, mmuext;
+	struct counts c;
+	u64 wall_ns, runnable_ns;	/* of this vCPU, around each measurement */
 };
+
+/*
+ * Xen's account of this vCPU: ns it spent runnable but not running (the
+ * pCPU went to another vCPU, ours or dom0's).  A hypercall: read outside
+ * the counted spans.
+ */
+static u64 runnable_now(void)
+{
+	struct vcpu_runstate_info ri;
+
+	memset(&ri, 0, sizeof(ri));
+	if (HYPERVISOR_vcpu_op(VCPUOP_get_runstate_info, smp_processor_id(), &ri))
+		return 0;
+	return ri.time[RUNSTATE_runnable];
+}
+
+struct preempt_mark {
+	u64 runnable, tsc;
+};
+
+static void preempt_start(struct preempt_mark *p)
+{
+	p->runnable = runnable_now();
+	p->tsc = rdtsc_ordered();
+}
+
+static void preempt_end(struct sample_set *ss, const struct preempt_mark *p)
+{
+	u64 tsc = rdtsc_ordered();
+
+	ss->wall_ns += cycles_to_ns(tsc - p->tsc);
+	ss->runnable_ns += runnable_now() - p->runnable;
+}
 
 struct floor_reqs {
 	struct region mem;		/* holds all the arrays */
-	struct mmu_update *ro, *rw;	/* PRESERVE_AD, for the floor */
-	struct mmu_update *ro_set, *rw_set;	/* NORMAL, for generic's floor */
+	struct mmu_update *ro, *rw;	/* PRESERVE_AD, A/D as found: the floor */
+	struct mmu_update *ro_set, *rw_set;	/* NORMAL: generic's floor */
+	struct mmu_update *ro_c, *rw_c;	/* PRESERVE_AD, A/D clear: clean floor */
+	struct mmu_update *clr_ro, *clr_rw;	/* NORMAL, A/D clear: make clean */
+	struct mmuext_op *invlpg;	/* INVLPG_LOCAL of each page */
 	pte_t **ptep;
 };
 
@@ -226,10 +319,61 @@ static void sort_u64(u64 *v, unsigned int n)
 	}
 }
 
+/*
+ * A distribution-free 95% interval for the median of n samples: the k-th
+ * smallest and the k-th largest, k the largest with P(X < k) <= 0.025 for
+ * X ~ Binomial(n, 1/2) (then the median lies outside with probability
+ * at most 0.05).  0 if n is too small for any (n < 6).
+ */
+static unsigned int ci_rank(unsigned int n)
+{
+	u64 c = 1, cum = 0, total = 1ULL << n;
+	unsigned int k;
+
+	for (k = 0; k < n; k++) {
+		if ((cum + c) * 40 > total)
+			return k;
+		cum += c;
+		c = c * (n - k) / (k + 1);
+	}
+	return k;
+}
+
+static u64 median_of_sorted(const u64 *v, unsigned int n)
+{
+	return n & 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static void counts_now(struct counts *c)
+{
+	struct hcstat *h = this_hcstat();
+	const struct xen_mmu_stats *m = xen_mmu_stats();
+
+	c->issued = h->issued;
+	c->requests = h->requests[__HYPERVISOR_mmu_update] +
+		      h->calls[__HYPERVISOR_update_va_mapping];
+	c->ptwr = h->ptwr;
+	c->flushes = h->requests[__HYPERVISOR_mmuext_op] + m->uvm_invlpg;
+	c->flush_all = m->flush_all + m->recheck_all;
+}
+
+static void counts_add_since(struct counts *acc, const struct counts *then)
+{
+	struct counts now;
+
+	counts_now(&now);
+	acc->issued += now.issued - then->issued;
+	acc->requests += now.requests - then->requests;
+	acc->ptwr += now.ptwr - then->ptwr;
+	acc->flushes += now.flushes - then->flushes;
+	acc->flush_all += now.flush_all - then->flush_all;
+}
+
 static int floor_prepare(struct floor_reqs *f, const struct region *r)
 {
 	unsigned long n = r->npages;
-	unsigned long bytes = 4 * n * sizeof(struct mmu_update) + n * sizeof(pte_t *);
+	unsigned long bytes = 8 * n * sizeof(struct mmu_update) +
+			      n * sizeof(struct mmuext_op) + n * sizeof(pte_t *);
 	unsigned long i;
 	int rc;
 
@@ -240,106 +384,179 @@ static int floor_prepare(struct floor_reqs *f, const struct region *r)
 	f->rw = f->ro + n;
 	f->ro_set = f->rw + n;
 	f->rw_set = f->ro_set + n;
-	f->ptep = (pte_t **)(f->rw_set + n);
+	f->ro_c = f->rw_set + n;
+	f->rw_c = f->ro_c + n;
+	f->clr_ro = f->rw_c + n;
+	f->clr_rw = f->clr_ro + n;
+	f->invlpg = (struct mmuext_op *)(f->clr_rw + n);
+	f->ptep = (pte_t **)(f->invlpg + n);
 	for (i = 0; i < n; i++) {
-		pte_t *ptep = lookup_pte(r->start + i * PAGE_SIZE);
+		unsigned long va = r->start + i * PAGE_SIZE;
+		pte_t *ptep = lookup_pte(va);
 		pte_t pte = ptep_read(ptep);
 		u64 ma = ptep_to_machine(ptep);
+		u64 ro = pte_val(pte_modify(pte, PAGE_KERNEL_RO));
+		u64 rw = pte_val(pte_modify(pte, PAGE_KERNEL));
 
-		f->ro[i].ptr = ma | MMU_PT_UPDATE_PRESERVE_AD;
-		f->ro[i].val = pte_val(pte_modify(pte, PAGE_KERNEL_RO));
-		f->rw[i].ptr = ma | MMU_PT_UPDATE_PRESERVE_AD;
-		f->rw[i].val = pte_val(pte_modify(pte, PAGE_KERNEL));
-		f->ro_set[i].ptr = ma | MMU_NORMAL_PT_UPDATE;
-		f->ro_set[i].val = f->ro[i].val;
-		f->rw_set[i].ptr = ma | MMU_NORMAL_PT_UPDATE;
-		f->rw_set[i].val = f->rw[i].val;
+		f->ro[i] = (struct mmu_update){ ma | MMU_PT_UPDATE_PRESERVE_AD, ro };
+		f->rw[i] = (struct mmu_update){ ma | MMU_PT_UPDATE_PRESERVE_AD, rw };
+		f->ro_set[i] = (struct mmu_update){ ma | MMU_NORMAL_PT_UPDATE, ro };
+		f->rw_set[i] = (struct mmu_update){ ma | MMU_NORMAL_PT_UPDATE, rw };
+		f->ro_c[i] = (struct mmu_update){ ma | MMU_PT_UPDATE_PRESERVE_AD,
+						  ro & ~_PAGE_AD };
+		f->rw_c[i] = (struct mmu_update){ ma | MMU_PT_UPDATE_PRESERVE_AD,
+						  rw & ~_PAGE_AD };
+		f->clr_ro[i] = (struct mmu_update){ ma | MMU_NORMAL_PT_UPDATE,
+						    ro & ~_PAGE_AD };
+		f->clr_rw[i] = (struct mmu_update){ ma | MMU_NORMAL_PT_UPDATE,
+						    rw & ~_PAGE_AD };
+		f->invlpg[i].cmd = MMUEXT_INVLPG_LOCAL;
+		f->invlpg[i].arg1.linear_addr = va;
 		f->ptep[i] = ptep;
 	}
 	return 0;
 }
 
+static int mmu_update_all(struct mmu_update *reqs, unsigned long n)
+{
+	unsigned int done = 0;
+	int rc = HYPERVISOR_mmu_update(reqs, n, &done, DOMID_SELF);
+
+	return rc ?: done == n ? 0 : -EIO;
+}
+
 /*
  * What Xen alone charges for the generic transaction of r's ptes: each
  * cleared by the backend's get-and-clear (a cmpxchg Xen traps and
- * emulates), then all set again by one precomputed mmu_update.  Over the
- * floor, this is generic/xen with the guest's own work taken out of both.
+ * emulates), then all set again by one precomputed mmu_update.
  */
 static int generic_floor_half(struct floor_reqs *f, const struct region *r,
 			      struct mmu_update *set)
 {
-	unsigned int done = 0;
 	unsigned long i;
-	int rc;
 
 	for (i = 0; i < r->npages; i++)
 		(void)ptep_get_and_clear(r->start + i * PAGE_SIZE, f->ptep[i]);
-	rc = HYPERVISOR_mmu_update(set, r->npages, &done, DOMID_SELF);
-	return rc ?: done == r->npages ? 0 : -EIO;
+	return mmu_update_all(set, r->npages);
 }
 
-/* One measurement: rounds x (RO, RW) over the whole region. */
+/* The restricting half of floor+flush: the requests and their flush. */
+static int ff_restrict(enum kind k, struct floor_reqs *f, const struct region *r,
+		       struct mmu_update *reqs)
+{
+	static struct mmuext_op flush_all_local = { .cmd = MMUEXT_TLB_FLUSH_LOCAL };
+	struct multicall_entry mc[2];
+	unsigned int done = 0, xdone = 0, i;
+	unsigned long n = r->npages, nx = k == K_FF_INVLPG ? n : 1;
+	int rc;
+
+	if (k == K_FF_UVM)
+		return HYPERVISOR_update_va_mapping(r->start, reqs[0].val,
+						    UVMF_INVLPG | UVMF_LOCAL);
+	memset(mc, 0, sizeof(mc));
+	mc[0].op = __HYPERVISOR_mmu_update;
+	mc[0].args[0] = (unsigned long)reqs;
+	mc[0].args[1] = n;
+	mc[0].args[2] = (unsigned long)&done;
+	mc[0].args[3] = DOMID_SELF;
+	mc[1].op = __HYPERVISOR_mmuext_op;
+	mc[1].args[0] = (unsigned long)(k == K_FF_INVLPG ? f->invlpg : &flush_all_local);
+	mc[1].args[1] = nx;
+	mc[1].args[2] = (unsigned long)&xdone;
+	mc[1].args[3] = DOMID_SELF;
+	for (i = 0; i < 2; i++)
+		hypercall_account_subcall(mc[i].op, (const unsigned long *)mc[i].args);
+	rc = HYPERVISOR_multicall(mc, 2);
+	if (rc)
+		return rc;
+	if ((long)mc[0].result || (long)mc[1].result)
+		return (long)mc[0].result ?: (int)(long)mc[1].result;
+	/* Xen may have rewritten the entries (a continuation): not read. */
+	return done == n && xdone == nx ? 0 : -EIO;
+}
+
+/* One half of one round of series s: to read-only (ro) or back. */
+static int do_half(enum series s, struct region *r, struct floor_reqs *f, bool ro)
+{
+	const struct series_info *si = &info[s];
+
+	switch (si->kind) {
+	case K_BACKEND:
+		return change_protection(r, r->start, region_end(r),
+					 ro ? PAGE_KERNEL_RO : PAGE_KERNEL);
+	case K_GENERIC_FLOOR:
+		return generic_floor_half(f, r, ro ? f->ro_set : f->rw_set);
+	case K_FLOOR:
+		break;
+	default:
+		if (ro)
+			return ff_restrict(si->kind, f, r, si->clean ? f->ro_c : f->ro);
+		break;
+	}
+	/* The floor's requests; the granting half needs no flush. */
+	if (si->clean)
+		return mmu_update_all(ro ? f->ro_c : f->rw_c, r->npages);
+	return mmu_update_all(ro ? f->ro : f->rw, r->npages);
+}
+
+/*
+ * One measurement: nr x (RO, RW) over the whole region.  Dirty series
+ * are timed as one span.  Clean series clear A/D before each half (a
+ * precomputed MMU_NORMAL mmu_update, untimed and not counted) and time
+ * each half alone.
+ */
 static int run_series(enum series s, struct region *r, struct floor_reqs *f,
 		      unsigned long nr, struct sample_set *out, unsigned int rep)
 {
-	struct hcstat *h = this_hcstat();
-	u64 issued = h->issued, ptwr = h->ptwr;
-	u64 reqs = h->requests[__HYPERVISOR_mmu_update];
-	u64 uvm = h->calls[__HYPERVISOR_update_va_mapping];
-	u64 uvm_invlpg = xen_mmu_stats()->uvm_invlpg;
-	u64 ext = h->requests[__HYPERVISOR_mmuext_op];
+	const struct series_info *si = &info[s];
 	unsigned long i, n = r->npages;
-	u64 t0, t1;
-	int rc = 0;
+	struct counts then;
+	struct preempt_mark pm;
+	u64 t0, t1, sum = 0;
+	int rc = 0, half;
 
-	if (s != S_FLOOR && s != S_GENERIC_FLOOR) {
-		rc = pv_mmu_select(s == S_XEN_PMD ? "xen" : series_name[s]);
+	if (si->backend) {
+		rc = pv_mmu_select(si->backend);
 		rc = rc ?: pv_mmu_select_prot_level(s == S_XEN_PMD ? "pmd" : "pte");
 		if (rc)
 			return rc;
 	}
-	t0 = rdtsc_ordered();
-	if (s == S_GENERIC_FLOOR) {
+	preempt_start(&pm);
+	if (!si->clean) {
+		counts_now(&then);
+		t0 = rdtsc_ordered();
 		for (i = 0; i < nr && !rc; i++) {
-			rc = generic_floor_half(f, r, f->ro_set);
+			rc = do_half(s, r, f, true);
 			if (!rc)
-				rc = generic_floor_half(f, r, f->rw_set);
+				rc = do_half(s, r, f, false);
 		}
-	} else if (s == S_FLOOR) {
-		for (i = 0; i < nr && !rc; i++) {
-			unsigned int done = 0;
-
-			rc = HYPERVISOR_mmu_update(f->ro, n, &done, DOMID_SELF);
-			if (!rc)
-				rc = HYPERVISOR_mmu_update(f->rw, n, &done, DOMID_SELF);
-			if (!rc && done != n)
-				rc = -EIO;
-		}
-	} else {
-		for (i = 0; i < nr && !rc; i++) {
-			rc = change_protection(r, r->start, region_end(r),
-					       PAGE_KERNEL_RO);
-			if (!rc)
-				rc = change_protection(r, r->start, region_end(r),
-						       PAGE_KERNEL);
+		t1 = rdtsc_ordered();
+		counts_add_since(&out->c, &then);
+		sum = t1 - t0;
+	}
+	for (i = 0; si->clean && i < nr && !rc; i++) {
+		for (half = 0; half < 2 && !rc; half++) {
+			rc = mmu_update_all(half ? f->clr_ro : f->clr_rw, n);
+			if (rc)
+				break;
+			counts_now(&then);
+			t0 = rdtsc_ordered();
+			rc = do_half(s, r, f, !half);
+			t1 = rdtsc_ordered();
+			counts_add_since(&out->c, &then);
+			sum += t1 - t0;
 		}
 	}
-	t1 = rdtsc_ordered();
-	out->ns[rep] = cycles_to_ns(t1 - t0);
-	out->cycles += t1 - t0;
-	out->issued += h->issued - issued;
-	out->requests += h->requests[__HYPERVISOR_mmu_update] - reqs +
-			 h->calls[__HYPERVISOR_update_va_mapping] - uvm;
-	out->ptwr += h->ptwr - ptwr;
-	out->mmuext += h->requests[__HYPERVISOR_mmuext_op] - ext +
-		       xen_mmu_stats()->uvm_invlpg - uvm_invlpg;
+	/* Leave A and D set again, as the dirty series expect them. */
+	if (si->clean && !rc)
+		rc = mmu_update_all(f->rw_set, n);
+	preempt_end(out, &pm);
+	out->ns[rep] = cycles_to_ns(sum);
+	out->cycles += sum;
 	return rc;
 }
 
-/*
- * Every page of r writable again as the walk sees it (pte and L2 entry),
- * frame kept: the backends did their job.
- */
+/* Every pte of r writable again, frame kept: the backends did their job. */
 static bool region_is_rw(const struct region *r)
 {
 	unsigned long i;
@@ -353,37 +570,332 @@ static bool region_is_rw(const struct region *r)
 	return true;
 }
 
+/* Every pte of r has Accessed and Dirty set (what the dirty series need). */
+static bool region_is_dirty(const struct region *r)
+{
+	unsigned long i;
+
+	for (i = 0; i < r->npages; i++) {
+		pte_t pte = ptep_read(lookup_pte(r->start + i * PAGE_SIZE));
+
+		if ((pte_val(pte) & _PAGE_AD) != _PAGE_AD)
+			return false;
+	}
+	return true;
+}
+
+/* A BENCH line can be longer than one printk: built here, printed in parts. */
+static char line[2048];
+static size_t line_len;
+
+static void line_add(const char *fmt, ...) __printf(1, 2);
+static void line_add(const char *fmt, ...)
+{
+	__builtin_va_list ap;
+	int k;
+
+	if (line_len >= sizeof(line) - 1)
+		return;
+	__builtin_va_start(ap, fmt);
+	k = vsnprintf(line + line_len, sizeof(line) - line_len, fmt, ap);
+	__builtin_va_end(ap);
+	line_len = min(line_len + (size_t)k, sizeof(line) - 1);
+}
+
+static void line_print(void)
+{
+	char part[401];
+	size_t off, k;
+
+	for (off = 0; off < line_len; off += k) {
+		k = min(line_len - off, sizeof(part) - 1);
+		memcpy(part, line + off, k);
+		part[k] = 0;
+		printk("%s", part);
+	}
+	printk("\n");
+	line_len = 0;
+}
+
+/* The median, minimum, interval and samples (per-pte ns) of ss. */
+static u64 add_times(struct sample_set *ss, u64 updates)
+{
+	u64 sorted[BENCH_MAX_REPEATS], med;
+	unsigned int k = ci_rank(repeats), i;
+	char b[32], c[32];
+
+	memcpy(sorted, ss->ns, sizeof(sorted));
+	sort_u64(sorted, repeats);
+	med = median_of_sorted(sorted, repeats);
+	fmt_ratio(b, sizeof(b), med, updates, 3);
+	fmt_ratio(c, sizeof(c), sorted[0], updates, 3);
+	line_add("\"repeats\":%lu,\"ns_per_pte\":%s,\"ns_per_pte_min\":%s,",
+		 repeats, b, c);
+	if (k) {
+		fmt_ratio(b, sizeof(b), sorted[k - 1], updates, 3);
+		fmt_ratio(c, sizeof(c), sorted[repeats - k], updates, 3);
+		line_add("\"ns_per_pte_ci95\":[%s,%s],", b, c);
+	} else {
+		line_add("\"ns_per_pte_ci95\":null,");
+	}
+	line_add("\"ns_per_pte_samples\":[");
+	for (i = 0; i < repeats; i++) {
+		fmt_ratio(b, sizeof(b), ss->ns[i], updates, 3);
+		line_add("%s%s", i ? "," : "", b);
+	}
+	line_add("],");
+	fmt_ratio(b, sizeof(b), 100 * ss->runnable_ns, ss->wall_ns, 3);
+	line_add("\"runnable_pct\":%s,", b);
+	return med;
+}
+
+static void add_text(const char *name, const char *val)
+{
+	line_add("\"%s\":\"%s\",", name, val);
+}
+
+static void add_counts(const char *hc, const char *rq, const char *tr,
+		       const char *fl, const char *fa)
+{
+	line_add("\"hypercalls_per_pte\":%s,", hc);
+	line_add("\"requests_per_hypercall\":%s,", rq);
+	line_add("\"traps_per_pte\":%s,", tr);
+	line_add("\"flushes_per_mprotect\":%s,", fl);
+	line_add("\"flushes_all_per_mprotect\":%s,", fa);
+}
+
+static const char *domain_name(void)
+{
+	return xen_initial_domain() ? "initial" : "domU";
+}
+
 static void report(enum series s, unsigned long n, unsigned long nr,
-		   struct sample_set *ss)
+		   struct sample_set *ss, const char *source)
 {
 	u64 updates = 2ULL * n * nr;		/* per repeat */
 	u64 total = updates * repeats, calls = 2ULL * nr * repeats;
-	u64 med, lo;
-	char b_med[32], b_min[32], b_hc[32], b_rq[32], b_tr[32], b_fl[32];
-	char b_off[24] = "";
+	bool floor = info[s].kind == K_FLOOR || info[s].kind == K_GENERIC_FLOOR;
+	char b_hc[32], b_rq[32], b_tr[32], b_fl[32], b_fa[32];
 
-	sort_u64(ss->ns, repeats);
-	lo = ss->ns[0];
-	/* Median; for an even count, the mean of the middle two. */
-	med = repeats & 1 ? ss->ns[repeats / 2] :
-	      (ss->ns[repeats / 2 - 1] + ss->ns[repeats / 2]) / 2;
-	fmt_ratio(b_med, sizeof(b_med), med, updates, 3);
-	fmt_ratio(b_min, sizeof(b_min), lo, updates, 3);
-	fmt_ratio(b_hc, sizeof(b_hc), ss->issued, total, 6);
-	fmt_ratio(b_rq, sizeof(b_rq), ss->requests, ss->issued, 3);
-	fmt_ratio(b_tr, sizeof(b_tr), ss->ptwr, total, 6);
-	if (s == S_FLOOR || s == S_GENERIC_FLOOR)
-		snprintf(b_fl, sizeof(b_fl), "null");	/* no mprotect calls */
-	else
-		fmt_ratio(b_fl, sizeof(b_fl), ss->mmuext, calls, 3);
+	fmt_ratio(b_hc, sizeof(b_hc), ss->c.issued, total, 6);
+	fmt_ratio(b_rq, sizeof(b_rq), ss->c.requests, ss->c.issued, 3);
+	fmt_ratio(b_tr, sizeof(b_tr), ss->c.ptwr, total, 6);
+	if (floor) {				/* no mprotect calls */
+		snprintf(b_fl, sizeof(b_fl), "null");
+		snprintf(b_fa, sizeof(b_fa), "null");
+	} else {
+		fmt_ratio(b_fl, sizeof(b_fl), ss->c.flushes, calls, 3);
+		fmt_ratio(b_fa, sizeof(b_fa), ss->c.flush_all, calls, 3);
+	}
+	line_add("BENCH {");
+	add_text("backend", info[s].name);
+	line_add("\"pages\":%lu,\"rounds\":%lu,", n, nr);
+	add_times(ss, updates);
+	add_counts(b_hc, b_rq, b_tr, b_fl, b_fa);
+	if (source)
+		add_text("source", source);
+	add_text("domain", domain_name());
+	add_text("ad", info[s].clean ? "clean" : "dirty");
 	if (offset)
-		snprintf(b_off, sizeof(b_off), ",\"offset\":%lu", offset);
-	printk("BENCH {\"backend\":\"%s\",\"pages\":%lu,\"rounds\":%lu,\"repeats\":%lu,\"ns_per_pte\":%s,\"ns_per_pte_min\":%s,\"hypercalls_per_pte\":%s,\"requests_per_hypercall\":%s,\"traps_per_pte\":%s,\"flushes_per_mprotect\":%s,\"vcpus\":%u,\"cycles\":%lu%s}\n",
-	       series_name[s], n, nr, repeats, b_med, b_min, b_hc, b_rq, b_tr,
-	       b_fl, nr_cpus_online, ss->cycles, b_off);
+		line_add("\"offset\":%lu,", offset);
+	line_add("\"vcpus\":%u,\"cycles\":%lu}", nr_cpus_online, ss->cycles);
+	line_print();
+}
+
+static u64 median_ns(struct sample_set *ss)
+{
+	u64 sorted[BENCH_MAX_REPEATS];
+
+	memcpy(sorted, ss->ns, sizeof(sorted));
+	sort_u64(sorted, repeats);
+	return median_of_sorted(sorted, repeats);
+}
+
+/* floor+flush: the cheapest of its candidates at this N (clean or not). */
+static void report_ff(bool clean, unsigned long n, unsigned long nr,
+		      struct sample_set *sets)
+{
+	static char source[256];
+	enum series s, best = NR_SERIES;
+	size_t len = 0;
+
+	for (s = 0; s < NR_SERIES; s++) {
+		if (!is_ff(s) || info[s].clean != clean || !series_runs(s, n))
+			continue;
+		if (best == NR_SERIES || median_ns(&sets[s]) < median_ns(&sets[best]))
+			best = s;
+	}
+	len += snprintf(source + len, sizeof(source) - len, "%s", ff_how[info[best].kind]);
+	for (s = 0; s < NR_SERIES; s++) {
+		char b[32];
+
+		if (!is_ff(s) || s == best || info[s].clean != clean ||
+		    !series_runs(s, n))
+			continue;
+		fmt_ratio(b, sizeof(b), median_ns(&sets[s]), 2ULL * n * nr, 3);
+		len += snprintf(source + len, sizeof(source) - len,
+				"; cheaper than %s (%s ns/pte)", ff_how[info[s].kind], b);
+	}
+	report(best, n, nr, &sets[best], source);
 }
 
 static struct sample_set sets[NR_SERIES];
+
+/*
+ * Parallel: every vCPU changes the protection of its own region of n
+ * pages at once, with the xen backend; wall time over all their updates.
+ */
+struct par_work {
+	struct region r;
+	unsigned long nr;
+	struct spin_barrier *start;
+	struct counts c;
+	int rc;
+};
+
+static struct par_work par[NR_CPUS];
+static struct spin_barrier par_start;
+
+static int par_loop(struct par_work *w)
+{
+	struct counts then;
+	unsigned long i;
+	int rc = 0;
+
+	counts_now(&then);
+	for (i = 0; i < w->nr && !rc; i++) {
+		rc = change_protection(&w->r, w->r.start, region_end(&w->r),
+				       PAGE_KERNEL_RO);
+		if (!rc)
+			rc = change_protection(&w->r, w->r.start, region_end(&w->r),
+					       PAGE_KERNEL);
+	}
+	counts_add_since(&w->c, &then);
+	return rc;
+}
+
+static long par_worker(void *arg)
+{
+	struct par_work *w = arg;
+
+	barrier_wait(w->start);
+	return par_loop(w);
+}
+
+static int par_run(unsigned int v, unsigned long nr, struct sample_set *out,
+		   unsigned int rep)
+{
+	struct preempt_mark pm;
+	unsigned int cpu;
+	u64 t0, t1;
+	int rc;
+
+	preempt_start(&pm);
+	barrier_init(&par_start, v);
+	for (cpu = 0; cpu < v; cpu++) {
+		par[cpu].nr = nr;
+		par[cpu].start = &par_start;
+		memset(&par[cpu].c, 0, sizeof(par[cpu].c));
+	}
+	for (cpu = 1; cpu < v; cpu++)
+		smp_call_async(cpu, par_worker, &par[cpu]);
+	if (v > 1)
+		barrier_wait(&par_start);
+	t0 = rdtsc_ordered();
+	rc = par_loop(&par[0]);
+	for (cpu = 1; cpu < v; cpu++) {
+		long r = smp_wait(cpu);
+
+		if (r && !rc)
+			rc = (int)r;
+	}
+	t1 = rdtsc_ordered();
+	preempt_end(out, &pm);
+	out->ns[rep] = cycles_to_ns(t1 - t0);
+	out->cycles += t1 - t0;
+	for (cpu = 0; cpu < v; cpu++) {
+		out->c.issued += par[cpu].c.issued;
+		out->c.requests += par[cpu].c.requests;
+		out->c.ptwr += par[cpu].c.ptwr;
+		out->c.flushes += par[cpu].c.flushes;
+		out->c.flush_all += par[cpu].c.flush_all;
+	}
+	return rc;
+}
+
+static const char par_source[] =
+	"every working vCPU changes its own region; wall time / all their pte updates";
+
+static void report_par(unsigned int v, unsigned long n, unsigned long nr,
+		       struct sample_set *ss)
+{
+	u64 updates = 2ULL * n * nr * v;	/* per repeat, all vCPUs */
+	u64 total = updates * repeats, calls = 2ULL * nr * repeats * v;
+	char b_hc[32], b_rq[32], b_tr[32], b_fl[32], b_fa[32];
+
+	fmt_ratio(b_hc, sizeof(b_hc), ss->c.issued, total, 6);
+	fmt_ratio(b_rq, sizeof(b_rq), ss->c.requests, ss->c.issued, 3);
+	fmt_ratio(b_tr, sizeof(b_tr), ss->c.ptwr, total, 6);
+	fmt_ratio(b_fl, sizeof(b_fl), ss->c.flushes, calls, 3);
+	fmt_ratio(b_fa, sizeof(b_fa), ss->c.flush_all, calls, 3);
+	line_add("BENCH {");
+	add_text("backend", "xen");
+	line_add("\"pages\":%lu,\"rounds\":%lu,", n, nr);
+	add_times(ss, updates);
+	add_counts(b_hc, b_rq, b_tr, b_fl, b_fa);
+	line_add("\"parallel\":%u,", v);
+	add_text("source", par_source);
+	add_text("domain", domain_name());
+	add_text("ad", "dirty");
+	line_add("\"vcpus\":%u,\"cycles\":%lu}", nr_cpus_online, ss->cycles);
+	line_print();
+}
+
+static bool par_sizes(unsigned long n)
+{
+	return n == 512 || n == 4096;
+}
+
+static bool bench_parallel(unsigned long n, unsigned long nr)
+{
+	static struct sample_set psets[NR_CPUS + 1];
+	unsigned int v, cpu, made = 0, rep;
+	unsigned long i;
+	bool ok = true;
+	int rc = 0;
+
+	if (pv_mmu_select("xen"))
+		return false;
+	for (cpu = 0; cpu < nr_cpus_online && !rc; cpu++, made++) {
+		rc = region_create(&par[cpu].r, n, 0, PAGE_KERNEL);
+		for (i = 0; !rc && i < n; i++)
+			*(volatile u8 *)(par[cpu].r.start + i * PAGE_SIZE) = (u8)i;
+	}
+	if (rc) {
+		printk("bench: cannot map the parallel regions of %lu pages: %d\n", n, rc);
+		made--;
+		ok = false;
+	}
+	memset(psets, 0, sizeof(psets));
+	for (rep = 0; ok && rep < repeats; rep++) {
+		for (v = 1; v <= nr_cpus_online && ok; v++) {
+			rc = par_run(v, nr, &psets[v], rep);
+			for (cpu = 0; cpu < v && !rc; cpu++)
+				if (!region_is_rw(&par[cpu].r))
+					rc = -EIO;
+			if (rc) {
+				printk("bench: parallel %u at %lu pages failed: %d\n",
+				       v, n, rc);
+				ok = false;
+			}
+		}
+	}
+	for (cpu = 0; cpu < made; cpu++)
+		region_destroy(&par[cpu].r);
+	for (v = 1; ok && v <= nr_cpus_online; v++)
+		report_par(v, n, nr, &psets[v]);
+	return ok;
+}
 
 static bool bench_one_size(unsigned long n, unsigned long nr)
 {
@@ -413,13 +925,21 @@ static bool bench_one_size(unsigned long n, unsigned long nr)
 		for (k = 0; k < NR_SERIES && !rc; k++) {
 			enum series s = (k + rep) % NR_SERIES;
 
+			if (!series_runs(s, n))
+				continue;
+			if (!info[s].clean && !region_is_dirty(&r)) {
+				rc = -EIO;
+				printk("bench: ptes of %lu pages not dirty before %s\n",
+				       n, info[s].name);
+				break;
+			}
 			rc = run_series(s, &r, &f, nr, &sets[s], rep);
 			if (rc)
-				printk("bench: %s at %lu pages failed: %d\n",
-				       series_name[s], n, rc);
+				printk("bench: %s%s at %lu pages failed: %d\n", info[s].name,
+				       info[s].clean ? " (clean)" : "", n, rc);
 			else if (!region_is_rw(&r))
 				rc = -EIO, printk("bench: %s left ptes of %lu pages not RW\n",
-						  series_name[s], n);
+						  info[s].name, n);
 		}
 	}
 	region_destroy(&f.mem);
@@ -427,7 +947,13 @@ static bool bench_one_size(unsigned long n, unsigned long nr)
 	if (rc)
 		return false;
 	for (k = 0; k < NR_SERIES; k++)
-		report(k, n, nr, &sets[k]);
+		if (!is_ff(k) && series_runs(k, n))
+			report(k, n, nr, &sets[k], info[k].clean ?
+			       "each half timed alone; A/D cleared before it, untimed" : NULL);
+	report_ff(false, n, nr, sets);
+	report_ff(true, n, nr, sets);
+	if (par_sizes(n))
+		return bench_parallel(n, nr);
 	return true;
 }
 
@@ -442,7 +968,8 @@ static bool bench_mprotect(void)
 		nr_pages = ARRAY_SIZE(default_pages);
 	}
 	if (nr_rounds > 1 && nr_rounds != nr_pages) {
-		printk("bench: rounds= has %u values for %u pages= values (give one, or one per size)\n", nr_rounds, nr_pages);
+		printk("bench: rounds= has %u values for %u pages= values (give one, or one per size)\n",
+		       nr_rounds, nr_pages);
 		return false;
 	}
 	printk("bench: mprotect, %u sizes, %lu repeats, %u vCPUs, TSC %lu kHz\n",

@@ -124,13 +124,16 @@ static void test_not_other_page(void **state)
 	expect_no_uvm();
 }
 
-/* A full flush (more than one page) does not ride along. */
+/*
+ * A full flush does not ride along (a local flush of up to
+ * INVLPG_LOCAL_MAX_PAGES pages is one INVLPG per page: take more).
+ */
 static void test_not_full_flush(void **state)
 {
 	(void)state;
 	arch_enter_lazy_mmu_mode();
 	qva(0);
-	flush_pages(0, 2);
+	flush_pages(0, 16);
 	expect_eq(arch_leave_lazy_mmu_mode(), 0, "leave");
 	expect_no_uvm();
 	expect_eq(hc.calls[0].op, MULTI, "call 0: op");

@@ -72,6 +72,15 @@ class Recorded(unittest.TestCase):
         self.assertEqual(len(parse(EXCERPT, domid=0).records), 0,
                          "domain 0 has no records in the excerpt")
 
+    def test_cpu_column_as_xenalyze_draws_it(self):
+        # The other pCPU idle ("-"), in the default domain ("."), losing
+        # records ("l"): each a record, as with "|" (seen: "x-" once our
+        # idle vCPUs blocked instead of spinning).
+        for c in "-.l":
+            d = parse(doctor(10, "|x", c + "x"))
+            self.assertEqual(len(d.records), len(self.d.records),
+                             "CPU column %rx: every line still a record" % c)
+
     def test_raw_negative_count(self):
         # An older xenalyze printed the count with the top bit set.
         d = parse(doctor(34, "237 updates (preempted)", "-2147483411 updates"))

@@ -16,7 +16,8 @@ import re
 from . import Error
 
 # The series, in the order tables and plots show them.
-GUEST_SERIES = ("generic", "xen-nobatch", "xen", "floor", "generic-floor", "xen+pmd")
+GUEST_SERIES = ("generic", "xen-nobatch", "xen", "floor", "generic-floor",
+                "floor+flush", "xen+pmd")
 LINUX_SERIES = "linux"
 # Linux 6.1 built from source with linux/patches/ (make linux).
 LINUX_PVBATCH_SERIES = "linux-pvbatch"
@@ -24,12 +25,15 @@ LINUX_ALL = (LINUX_SERIES, LINUX_PVBATCH_SERIES)
 # The series of bench-run's results and report (tools/linux-bench has its
 # own, with both Linux kernels).
 SERIES = GUEST_SERIES + (LINUX_SERIES,)
+# The series the guest also measures on clean pages (ad=clean).
+CLEAN_SERIES = ("xen", "floor", "floor+flush")
 # The pte backends the guest can switch between (pte_txn=); the floors
 # are measurements, not backends.
 BACKENDS = ("generic", "xen-nobatch", "xen")
 
 DOMAINS = ("initial", "domU")
 AD_STATES = ("dirty", "clean")
+NOISE_GATE = ("passed", "failed")
 
 
 def _int(lo):
@@ -58,6 +62,21 @@ def _text(v):
 
 
 _text.what = "a non-empty string"
+
+
+def _ci(v):
+    return (isinstance(v, list) and len(v) == 2 and all(_number(x) for x in v)
+            and v[0] <= v[1])
+
+
+_ci.what = "[lo, hi], two numbers >= 0 with lo <= hi"
+
+
+def _samples(v):
+    return isinstance(v, list) and len(v) >= 1 and all(_number(x) for x in v)
+
+
+_samples.what = "a non-empty list of numbers >= 0"
 
 
 def _bool(v):
@@ -93,6 +112,17 @@ FIELDS = {f.name: f for f in (
        "pte writes Xen emulated / pte updates"),
     _f("flushes_per_mprotect", _number, True, True,
        "TLB flushes / change_protection() calls (null for the floors)"),
+    _f("flushes_all_per_mprotect", _number, False, True,
+       "of those, flushes that reached every vCPU (MMUEXT_*_ALL, UVMF_ALL)"),
+    _f("ns_per_pte_ci95", _ci, False, True,
+       "distribution-free 95% interval of the median (order statistics); "
+       "null when repeats < 6"),
+    _f("ns_per_pte_samples", _samples, doc="ns per pte of each repeat, in repeat order"),
+    _f("runnable_pct", _number, False, True,
+       "% of the measurements' wall time the measuring vCPU was runnable but "
+       "not running (Xen's runstate accounting: another vCPU had the pCPU)"),
+    _f("noise_gate", _one_of(NOISE_GATE),
+       doc="bench-run: passed, or failed (every try too noisy; the calmest kept)"),
     _f("vcpus", _int(1), doc="vCPUs of the guest's run"),
     _f("cycles", _int(0), doc="TSC cycles of the whole measurement"),
     _f("marks", _bool, doc="linux: phases bracketed by ioperm() marks"),
@@ -145,7 +175,64 @@ def check_row(row, where="result"):
         if not f.check(v):
             raise Error("%s: %s is %s, not %s" % (where, f.name, json.dumps(v),
                                                    f.check.what))
+    ci = row.get("ns_per_pte_ci95")
+    if ci and not ci[0] <= row["ns_per_pte"] <= ci[1]:
+        raise Error("%s: ns_per_pte %s outside its ns_per_pte_ci95 %s"
+                    % (where, row["ns_per_pte"], ci))
+    _check_samples(row, where)
     return row
+
+
+def ci_rank(n):
+    """k such that [k-th smallest, k-th largest] of n samples is a
+    distribution-free 95% interval of their median: the largest k with
+    P(X < k) <= 0.025 for X ~ Binomial(n, 1/2); 0 when n < 6 (none).
+    The guest (bench/mprotect.c) computes the same."""
+    cum, c, total = 0, 1, 2 ** n
+    for k in range(n):
+        if (cum + c) * 40 > total:
+            return k
+        cum += c
+        c = c * (n - k) // (k + 1)
+    return n
+
+
+def median(xs):
+    v = sorted(xs)
+    n = len(v)
+    return v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2
+
+
+def median_ci(xs):
+    """(median, [lo, hi] or None) of the samples xs."""
+    v = sorted(xs)
+    k = ci_rank(len(v))
+    return median(v), ([v[k - 1], v[len(v) - k]] if k else None)
+
+
+def _close(a, b):
+    return abs(a - b) <= 0.002 + 1e-6 * max(abs(a), abs(b))
+
+
+def _check_samples(row, where):
+    """The samples, if given, agree with the median, minimum and interval."""
+    xs = row.get("ns_per_pte_samples")
+    if xs is None:
+        return
+    if len(xs) != row["repeats"]:
+        raise Error("%s: %d samples for %d repeats" % (where, len(xs), row["repeats"]))
+    med, ci = median_ci(xs)
+    if not _close(med, row["ns_per_pte"]) and len(xs) % 2:
+        raise Error("%s: ns_per_pte %s is not the median of its samples (%s)"
+                    % (where, row["ns_per_pte"], med))
+    if not _close(min(xs), row["ns_per_pte_min"]):
+        raise Error("%s: ns_per_pte_min %s is not the least sample (%s)"
+                    % (where, row["ns_per_pte_min"], min(xs)))
+    if "ns_per_pte_ci95" in row:
+        got = row["ns_per_pte_ci95"]
+        if (got is None) != (ci is None) or (ci and not all(map(_close, got, ci))):
+            raise Error("%s: ns_per_pte_ci95 %s, but the samples give %s"
+                        % (where, got, ci))
 
 
 def key(row):

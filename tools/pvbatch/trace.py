@@ -32,9 +32,10 @@ from .xenabi import MMU_UPDATE_PREEMPTED, abi
 
 #   "   4.945502180 x| d1v0  hypercall  1 (mmu_update) 197 updates (preempted)"
 # The CPU column has one character per physical CPU ("x" the one with
-# the record, "|" or " " the others); one more space
-# before "hypercall" marks a multicall sub-call.
-DUMP_RE = re.compile(r"^\s*(\d+\.\d+) [|x ]+ d(\d+)v(\d+) ( ?)hypercall +([0-9a-f]+)"
+# the record; for the others, as xenalyze draws them: "|" running a
+# domain, "-" idle, "." the default domain, "l" lost records, " " not
+# known yet); one more space before "hypercall" marks a multicall sub-call.
+DUMP_RE = re.compile(r"^\s*(\d+\.\d+) [x|\-.l ]+ d(\d+)v(\d+) ( ?)hypercall +([0-9a-f]+)"
                      r"(?: \(([^)]*)\))?(.*)$")
 LOST_RE = re.compile(r"lost_records count (\d+)")
 COUNT_RE = re.compile(r"^ (-?\d+) (updates|ops)( \(preempted\))?$")

@@ -573,6 +573,7 @@ static void tlb_recheck(unsigned long start, bool one)
 	__atomic_fetch_add(&tlb_gen, 1, __ATOMIC_SEQ_CST);
 	if (!others_busy())
 		return;
+	this_mmu()->stats.recheck_all++;
 	flush_op(&op, start & PAGE_MASK, one, true);
 	xen_mmuext_now(&op, _RET_IP_);
 }
@@ -594,6 +595,7 @@ void tlb_idle_exit(void)
 	gen = __atomic_load_n(&tlb_gen, __ATOMIC_SEQ_CST);
 	if (gen != t->seen_gen) {
 		t->seen_gen = gen;
+		this_mmu()->stats.idle_flush++;
 		xen_mmuext_now(&op, _RET_IP_);
 	}
 }
@@ -616,6 +618,10 @@ static void xen_flush_tlb_range(unsigned long start, unsigned long end)
 	bool recheck = nr_cpus_online > 1 && !all;
 
 	flush_op(&op, start, one, all);
+	if (all)
+		m->stats.flush_all++;
+	else
+		m->stats.flush_local++;
 	if (!xen_lazy_mmu()) {
 		xen_mmuext_now(&op, _RET_IP_);
 		if (recheck)

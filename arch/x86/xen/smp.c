@@ -3,7 +3,16 @@
  * Secondary vCPUs.  Each one Xen gave the domain is started with
  * VCPUOP_initialise (in kernel mode, on its own stack, with our page
  * tables and our trap table: the trap table is per vCPU) and VCPUOP_up,
- * then waits in a loop for a function to run.
+ * then waits for a function to run.
+ *
+ * A waiting vCPU blocks in Xen (SCHEDOP_poll on an IPI event channel of
+ * its own, kept masked: poll wakes on a pending port whatever its mask,
+ * and no upcall is ever raised) instead of spinning, so that its pCPU is
+ * free for other vCPUs.  As a domU ours share the pCPUs with dom0's; a
+ * spinning idle vCPU kept the one doing the work waiting for a pCPU.
+ * The poster sets the call, then sends on the port; the waiter clears
+ * the port's pending bit, then looks at the call, then polls: a send
+ * after the look leaves the port pending and the poll returns at once.
  */
 #include <linux/kernel.h>
 #include <linux/errno.h>
@@ -16,6 +25,8 @@
 #include <asm/xen/page.h>
 #include <asm/xen/setup.h>
 #include <xen/interface/vcpu.h>
+#include <xen/interface/event_channel.h>
+#include <xen/interface/sched.h>
 
 
 unsigned int nr_cpus_online = 1;
@@ -27,6 +38,7 @@ struct cpu_call {
 	void *arg;
 	long ret;
 	volatile int state;
+	evtchn_port_t port;		/* its wake-up port; 0: none, spin */
 };
 
 static struct cpu_call calls[NR_CPUS];
@@ -58,6 +70,35 @@ void spin_pause(unsigned int *spins)
 		cpu_relax();
 }
 
+static void port_bit(xen_ulong_t *map, evtchn_port_t port, bool set)
+{
+	xen_ulong_t bit = (xen_ulong_t)1 << (port % (sizeof(xen_ulong_t) * 8));
+	xen_ulong_t *w = &map[port / (sizeof(xen_ulong_t) * 8)];
+
+	if (set)
+		__atomic_fetch_or(w, bit, __ATOMIC_SEQ_CST);
+	else
+		__atomic_fetch_and(w, ~bit, __ATOMIC_SEQ_CST);
+}
+
+/* Wait for a call to be posted (see above); may return early. */
+static void idle_wait(struct cpu_call *call, unsigned int *spins)
+{
+	evtchn_port_t port = call->port;
+	struct sched_poll poll = {
+		.ports = (xen_guest_handle_t)(unsigned long)&port, .nr_ports = 1,
+	};
+
+	if (!port) {
+		spin_pause(spins);
+		return;
+	}
+	port_bit(HYPERVISOR_shared_info->evtchn_pending, port, false);
+	if (__atomic_load_n(&call->state, __ATOMIC_SEQ_CST) == CALL_PENDING)
+		return;
+	HYPERVISOR_sched_op(SCHEDOP_poll, &poll);
+}
+
 void __noreturn xen_secondary_start(unsigned int cpu)
 {
 	struct cpu_call *call = &calls[cpu];
@@ -67,7 +108,7 @@ void __noreturn xen_secondary_start(unsigned int cpu)
 	__atomic_fetch_add(&nr_cpus_online, 1, __ATOMIC_RELEASE);
 	for (;;) {
 		if (call->state != CALL_PENDING) {
-			spin_pause(&spins);
+			idle_wait(call, &spins);
 			continue;
 		}
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
@@ -81,6 +122,7 @@ void __noreturn xen_secondary_start(unsigned int cpu)
 static int bring_up(unsigned int cpu)
 {
 	struct vcpu_guest_context *ctxt = &boot_ctxt;
+	struct evtchn_bind_ipi ipi = { .vcpu = cpu };
 	const struct trap_info *t;
 	unsigned long stack_top = (unsigned long)cpu_data_of(cpu) + THREAD_SIZE;
 	int rc;
@@ -100,6 +142,11 @@ static int bring_up(unsigned int cpu)
 		ctxt->trap_ctxt[t->vector] = *t;
 
 	cpu_data_init(cpu);
+	rc = HYPERVISOR_event_channel_op(EVTCHNOP_bind_ipi, &ipi);
+	if (rc)
+		return rc;
+	port_bit(HYPERVISOR_shared_info->evtchn_mask, ipi.port, true);
+	calls[cpu].port = ipi.port;
 	rc = HYPERVISOR_vcpu_op(VCPUOP_initialise, cpu, ctxt);
 	if (rc)
 		return rc;
@@ -132,7 +179,12 @@ void smp_call_async(unsigned int cpu, long (*fn)(void *), void *arg)
 	BUG_ON(call->state != CALL_IDLE);
 	call->fn = fn;
 	call->arg = arg;
-	__atomic_store_n(&call->state, CALL_PENDING, __ATOMIC_RELEASE);
+	__atomic_store_n(&call->state, CALL_PENDING, __ATOMIC_SEQ_CST);
+	if (call->port) {
+		struct evtchn_send send = { .port = call->port };
+
+		HYPERVISOR_event_channel_op(EVTCHNOP_send, &send);
+	}
 }
 
 long smp_wait(unsigned int cpu)

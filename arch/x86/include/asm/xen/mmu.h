@@ -48,6 +48,11 @@ struct xen_mmu_stats {
 	u64 uvm_invlpg;			/* of which carried their INVLPG */
 	u64 uvm_refused;		/* then sent as queued */
 	u64 failures;			/* refused requests */
+	/* TLB flushes of changed ranges, by how far they reach: */
+	u64 flush_local;		/* this vCPU only (others idle) */
+	u64 flush_all;			/* every vCPU (another was busy) */
+	u64 recheck_all;		/* a late waker found by the recheck */
+	u64 idle_flush;			/* leaving idle behind a tlb_gen move */
 };
 
 /* This vCPU's statistics. */

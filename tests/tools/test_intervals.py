@@ -1,0 +1,141 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Issue 13's statistics: the interval of a median, the samples a row
+carries, and the report's per-domain view built from them."""
+
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import common
+
+from pvbatch import Error, results
+
+NEW = os.path.join(common.DATA, "bench-console-13.log")
+
+
+def new_rows():
+    return results.read_bench_log(NEW)
+
+
+class Rank(unittest.TestCase):
+    def test_known(self):
+        for n, k in ((1, 0), (5, 0), (6, 1), (11, 2), (15, 4), (31, 10)):
+            self.assertEqual(results.ci_rank(n), k, "ci_rank(%d)" % n)
+
+    def test_definition(self):
+        """k is the largest with P(X < k) <= 0.025, X ~ Binomial(n, 1/2)."""
+        for n in range(6, 32):
+            k = results.ci_rank(n)
+            below = lambda j: sum(math.comb(n, i) for i in range(j)) / 2 ** n
+            self.assertLessEqual(below(k), 0.025, "n=%d: coverage of k=%d" % (n, k))
+            self.assertGreater(below(k + 1), 0.025, "n=%d: k=%d is the largest" % (n, k))
+
+    def test_median_ci(self):
+        self.assertEqual(results.median_ci(list(range(11, 0, -1))), (6, [2, 10]),
+                         "11 samples: median 6, interval [2nd, 10th]")
+        self.assertEqual(results.median_ci([3, 1, 2]), (2, None),
+                         "3 samples: no interval")
+
+
+class Samples(unittest.TestCase):
+    def good(self):
+        return dict(next(r for r in new_rows() if r["backend"] == "xen"))
+
+    def bad(self, r, what):
+        with self.assertRaises(Error, msg=what):
+            results.check_row(r)
+
+    def test_recorded_rows_agree(self):
+        """The guest's intervals (computed in C) are the module's."""
+        rows = new_rows()
+        self.assertEqual(len(results.check_rows(rows)), len(rows), "all told apart")
+        self.assertTrue(all(r.get("ns_per_pte_ci95") for r in rows), "every row has one")
+        self.assertEqual({r["domain"] for r in rows}, {"initial", "domU"}, "both domains")
+        self.assertEqual({r["ad"] for r in rows}, {"dirty", "clean"}, "both A/D states")
+        self.assertIn("floor+flush", {r["backend"] for r in rows}, "floor+flush")
+        self.assertEqual({r.get("parallel") for r in rows}, {None, 1, 2}, "parallel rows")
+
+    def test_doctored_interval(self):
+        r = self.good()
+        r["ns_per_pte_ci95"] = [r["ns_per_pte_ci95"][0], r["ns_per_pte_ci95"][1] + 1]
+        self.bad(r, "an interval the samples do not give")
+
+    def test_interval_misses_median(self):
+        r = self.good()
+        del r["ns_per_pte_samples"]
+        r["ns_per_pte_ci95"] = [r["ns_per_pte"] + 1, r["ns_per_pte"] + 2]
+        self.bad(r, "an interval without the median in it")
+
+    def test_interval_shape(self):
+        r = self.good()
+        del r["ns_per_pte_samples"]
+        r["ns_per_pte_ci95"] = [r["ns_per_pte"] + 1, r["ns_per_pte"] - 1]
+        self.bad(r, "lo > hi")
+        r["ns_per_pte_ci95"] = [1]
+        self.bad(r, "one number")
+
+    def test_samples_count(self):
+        r = self.good()
+        r["ns_per_pte_samples"] = r["ns_per_pte_samples"][:-1]
+        self.bad(r, "fewer samples than repeats")
+
+    def test_samples_median(self):
+        r = self.good()
+        r["repeats"] = 5
+        r["ns_per_pte_samples"] = [1, 2, 3, 4, 5]
+        r["ns_per_pte_ci95"] = None
+        self.bad(r, "a median that is not the samples'")
+
+
+class DomainView(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="pvbatch-intervals-")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir)
+
+    def report(self, rows):
+        with open(os.path.join(self.dir, "results.jsonl"), "w") as f:
+            for r in rows:
+                f.write(json.dumps(r) + "\n")
+        p = subprocess.run([sys.executable, os.path.join(common.TOOLS, "bench-report"),
+                            "--dir", self.dir, "--no-plot"], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, "bench-report ran: %s" % p.stderr)
+        return common.read(os.path.join(self.dir, "report.md"))
+
+    def test_both_domains(self):
+        md = self.report(new_rows())
+        self.assertIn("## the initial domain", md, "the initial domain's view")
+        self.assertIn("## an xl domU", md, "the domU's view")
+        self.assertIn("xen/(floor+flush)", md, "the ratio to floor+flush")
+        self.assertIn("speed-up 1→2", md, "the parallel speed-up")
+        self.assertNotIn("NOISE GATE FAILED", md, "no gate result, no mark")
+
+    def test_gate_failed_is_marked(self):
+        rows = new_rows()
+        for r in rows:
+            r["noise_gate"] = "failed" if r["domain"] == "domU" else "passed"
+        md = self.report(rows)
+        self.assertEqual(md.count("NOISE GATE FAILED"), 1, "the domU's boot is marked")
+        self.assertIn("Noise gate passed", md, "the initial domain's is not")
+
+    def test_paired_ratio(self):
+        x = {"ns_per_pte": 2.0, "ns_per_pte_samples": [2, 4, 6, 8, 10, 12]}
+        y = {"ns_per_pte": 1.0, "ns_per_pte_samples": [1, 2, 3, 4, 5, 6]}
+        report = common.load_tool("bench-report")
+        self.assertEqual(report.paired(x, y), (2.0, [2.0, 2.0]),
+                         "per-repeat ratios, not a ratio of medians")
+
+    def test_no_bound_word(self):
+        md = self.report(new_rows())
+        self.assertNotIn("Xen-side bound", md, "nothing unproven called a bound")
+        self.assertIn("cross-boot", md, "linux/xen labelled cross-boot")
+
+
+if __name__ == "__main__":
+    unittest.main()
