@@ -64,30 +64,19 @@ tree_files() {
 	git ls-files --cached --others --exclude-standard "$@"
 }
 
-shell_scripts() {
+# The tree's files of one language: by suffix, or by the #! line.
+# files_of SUFFIX SHEBANG-GLOB
+files_of() {
 	local f first
 	while IFS= read -r f; do
 		[ -f "$f" ] || continue
 		case $f in
-		*.sh) echo "$f"; continue ;;
+		*"$1") echo "$f"; continue ;;
 		esac
 		IFS= read -r first < "$f" || continue
+		# shellcheck disable=SC2254 # $2 is a glob on purpose
 		case $first in
-		'#!'*sh) echo "$f" ;;	# sh, bash, "busybox sh"
-		esac
-	done < <(tree_files)
-}
-
-python_files() {
-	local f first
-	while IFS= read -r f; do
-		[ -f "$f" ] || continue
-		case $f in
-		*.py) echo "$f"; continue ;;
-		esac
-		IFS= read -r first < "$f" || continue
-		case $first in
-		'#!'*python*) echo "$f" ;;
+		$2) echo "$f" ;;
 		esac
 	done < <(tree_files)
 }
@@ -97,7 +86,7 @@ fail=0
 if [ $mode = all ] || [ $mode = python ]; then
 	/usr/bin/python3 -m pyflakes --version >/dev/null 2>&1 ||
 		{ echo "lint: pyflakes missing (make deps)" >&2; exit 2; }
-	mapfile -t pys < <(python_files)
+	mapfile -t pys < <(files_of .py "#!*python*")
 	if /usr/bin/python3 -m pyflakes "${pys[@]}"; then
 		echo "lint: pyflakes: clean (${#pys[@]} files)"
 	else
@@ -109,7 +98,7 @@ fi
 if [ $mode = all ] || [ $mode = shell ]; then
 	command -v shellcheck >/dev/null ||
 		{ echo "lint: shellcheck missing (make deps)" >&2; exit 2; }
-	mapfile -t scripts < <(shell_scripts)
+	mapfile -t scripts < <(files_of .sh "#!*sh")	# sh, bash, "busybox sh"
 	if shellcheck -f gcc -x "${scripts[@]}"; then
 		echo "lint: shellcheck: clean (${#scripts[@]} scripts)"
 	else
