@@ -103,6 +103,8 @@ struct mreq {
 	unsigned long va;		/* update: the va offered, or 0 */
 	unsigned long start;		/* flush: the address */
 	unsigned int cmd;		/* flush: the mmuext cmd */
+	unsigned int npages;		/* flush: one request per page, or 1 */
+	unsigned int pages_pres;	/* flush: its first pages_pres were presented */
 	unsigned long caller;
 	int poison;			/* Xen refuses it with this, or 0 */
 	/* What the double saw. */
@@ -281,7 +283,9 @@ static unsigned int id_of(const struct mreq *q)
 static bool all_presented(unsigned int id)
 {
 	while (presented_w < id &&
-	       (!rq[presented_w].lazy || rq[presented_w].pres ||
+	       (!rq[presented_w].lazy ||
+		(rq[presented_w].pres &&
+		 rq[presented_w].pages_pres >= rq[presented_w].npages) ||
 		rq[presented_w].pres_uvm || rq[presented_w].rode ||
 		rq[presented_w].kind == K_NONE))
 		presented_w++;
@@ -425,6 +429,7 @@ static void sync(void)
 		}
 		if (r->op == __HYPERVISOR_mmuext_op) {
 			unsigned long a = r->ext.arg1.linear_addr;
+			unsigned int k;
 
 			id = a & (PG - 1);
 			if (!id) {
@@ -447,9 +452,13 @@ static void sync(void)
 			      "request %u: flush cmd %u addr %#lx: no such flush",
 			      i, r->ext.cmd, a);
 			q = &rq[id];
-			CHECK(r->ext.cmd == q->cmd && a == q->start,
-			      "id %u: flush cmd %u addr %#lx, made cmd %u addr %#lx",
-			      id, r->ext.cmd, a, q->cmd, q->start);
+			CHECK(r->ext.cmd == q->cmd && a >= q->start &&
+			      a < q->start + q->npages * PG && !((a - q->start) & (PG - 1)),
+			      "id %u: flush cmd %u addr %#lx, made cmd %u addr %#lx (%u pages)",
+			      id, r->ext.cmd, a, q->cmd, q->start, q->npages);
+			k = (unsigned int)((a - q->start) / PG) + 1;
+			if (k > q->pages_pres)
+				q->pages_pres = k;
 		} else {
 			CHECK(r->op == __HYPERVISOR_mmu_update,
 			      "request %u: op %u", i, r->op);
@@ -487,8 +496,8 @@ static void sync(void)
 			refused(__HYPERVISOR_mmu_update, r->err, q->ptr, q->val,
 				q->caller);
 		else
-			refused(__HYPERVISOR_mmuext_op, r->err, q->cmd, q->start,
-				q->caller);
+			refused(__HYPERVISOR_mmuext_op, r->err, q->cmd,
+				r->ext.arg1.linear_addr, q->caller);
 	}
 	synced = hc.nr_reqs;
 
@@ -773,6 +782,12 @@ static void op_flush(unsigned int p, unsigned long len, bool fault)
 		q->cmd = one ? MMUEXT_INVLPG_ALL : MMUEXT_TLB_FLUSH_ALL;
 	else
 		q->cmd = one ? MMUEXT_INVLPG_LOCAL : MMUEXT_TLB_FLUSH_LOCAL;
+	q->npages = 1;
+	/* Queued, local, up to 8 pages: one INVLPG_LOCAL per page. */
+	if (q->lazy && !one && !all && len <= 8 * PG) {
+		q->cmd = MMUEXT_INVLPG_LOCAL;
+		q->npages = (unsigned int)((len + PG - 1) / PG);
+	}
 	q->caller = ret_flush;
 	if (q->lazy) {
 		struct mreq *u = cand_u ? &rq[cand_u] : NULL;

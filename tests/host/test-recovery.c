@@ -331,7 +331,7 @@ static void test_reflush_refused(void **state)
 	q(0);
 	q(1);
 	q(2);
-	flush_pages(0, 3);
+	flush_pages(0, 16);	/* one full flush: more than 8 pages */
 	expect_eq(arch_leave_lazy_mmu_mode(), -EINVAL, "leave");
 	expect_eq(hc.nr_reqs, 5, "requests: [q0 q1x][flush], q2, flush");
 	expect_eq(hc.reqs[4].op, EXT, "request 4: the repeated flush");
