@@ -10,6 +10,14 @@
  * no guest-side work and no TLB flush.  One round is 2 * N pte updates.
  * "generic-floor" is the same for the generic transaction: N emulated
  * cmpxchg clears, then one precomputed mmu_update setting all N again.
+ * "pmd-floor" is the same for prot_level=pmd: per round one precomputed
+ * mmu_update of the L2 requests xen+pmd sends for the range (RW off at
+ * every L1 table wholly inside it), then one turning RW on again; Xen's
+ * own cost of the L2 approach, a lower bound for xen+pmd.
+ *
+ * unaligned=K measures xen and xen+pmd once more at every N >= 512, on a
+ * region starting K pages into its first L1 table (both ends partial);
+ * those rows carry "offset":K.  offset=K instead moves every region.
  *
  * Every series is measured repeats= times; inside one repeat the series
  * run one after another, and the order rotates from repeat to repeat so
@@ -64,6 +72,7 @@ static unsigned long rounds[BENCH_MAX_SIZES];
 static unsigned int nr_rounds;
 static unsigned long repeats = 11;
 static unsigned long offset;
+static unsigned long unaligned;
 
 static int set_bench(const char *val, bool apply, const char **why)
 {
@@ -151,6 +160,20 @@ static int set_offset(const char *val, bool apply, const char **why)
 }
 DEFINE_KPARAM(offset, set_offset);
 
+static int set_unaligned(const char *val, bool apply, const char **why)
+{
+	unsigned long v;
+
+	if (kstrtoul(val, &v) || !v || v >= PTRS_PER_PTE) {
+		*why = "expected a page offset from 1 to 511";
+		return -EINVAL;
+	}
+	if (apply)
+		unaligned = v;
+	return 0;
+}
+DEFINE_KPARAM(unaligned, set_unaligned);
+
 /*
  * Default rounds: about 2 * 8192 pte updates for small N (so the fixed
  * costs are timed many times over), one round for the largest.
@@ -168,13 +191,14 @@ static unsigned long default_rounds(unsigned long n)
  * the clean-page ones (the same change on ptes whose Accessed and Dirty
  * bits are clear when it starts).
  */
-enum kind { K_BACKEND, K_FLOOR, K_GENERIC_FLOOR, K_FF_INVLPG, K_FF_FLUSH, K_FF_UVM };
+enum kind { K_BACKEND, K_FLOOR, K_GENERIC_FLOOR, K_PMD_FLOOR,
+	    K_FF_INVLPG, K_FF_FLUSH, K_FF_UVM };
 
 enum series {
 	S_GENERIC, S_XEN_NOBATCH, S_XEN, S_FLOOR, S_GENERIC_FLOOR,
 	S_FF_INVLPG, S_FF_FLUSH, S_FF_UVM,
 	S_XEN_CLEAN, S_FLOOR_CLEAN, S_FF_INVLPG_CLEAN, S_FF_FLUSH_CLEAN,
-	S_XEN_PMD,
+	S_XEN_PMD, S_PMD_FLOOR,
 	NR_SERIES
 };
 
@@ -200,6 +224,8 @@ static const struct series_info info[NR_SERIES] = {
 	[S_FF_FLUSH_CLEAN] = { "floor+flush", NULL, K_FF_FLUSH, true },
 	/* The xen backend with prot_level=pmd: whole L1s at their L2 entry. */
 	[S_XEN_PMD] = { "xen+pmd", "xen", K_BACKEND, false },
+	/* xen+pmd's L2 requests alone, precomputed: its lower bound. */
+	[S_PMD_FLOOR] = { "pmd-floor", NULL, K_PMD_FLOOR, false },
 };
 
 static const char *const ff_how[] = {
@@ -213,17 +239,32 @@ static bool is_ff(enum series s)
 	return info[s].kind >= K_FF_INVLPG;
 }
 
-/*
- * Which series run at n pages.  floor+flush as issue 13 defines it: at
- * N=1 on a page with A and D set, one update_va_mapping with its INVLPG;
- * otherwise the cheaper of the two multicalls.
- */
-static bool series_runs(enum series s, unsigned long n)
+/* L1 tables wholly inside n pages that start off pages into an L1. */
+static unsigned long whole_l1s(unsigned long n, unsigned long off)
 {
+	unsigned long lead = off ? PTRS_PER_PTE - off : 0;
+
+	return n > lead ? (n - lead) / PTRS_PER_PTE : 0;
+}
+
+/*
+ * Which series run at n pages, off pages into the first L1 table.
+ * floor+flush as issue 13 defines it: at N=1 on a page with A and D set,
+ * one update_va_mapping with its INVLPG; otherwise the cheaper of the two
+ * multicalls.  pmd-floor where xen+pmd changes some L1 at its L2 entry.
+ * The extra unaligned run (unaligned=) has xen and xen+pmd only.
+ */
+static bool series_runs(enum series s, unsigned long n, unsigned long off,
+			bool extra)
+{
+	if (extra)
+		return s == S_XEN || s == S_XEN_PMD;
 	if (s == S_FF_UVM)
 		return n == 1;
 	if (s == S_FF_INVLPG || s == S_FF_FLUSH)
 		return n > 1;
+	if (s == S_PMD_FLOOR)
+		return whole_l1s(n, off) > 0;
 	return true;
 }
 
@@ -279,6 +320,10 @@ struct floor_reqs {
 	struct mmu_update *clr_ro, *clr_rw;	/* NORMAL, A/D clear: make clean */
 	struct mmuext_op *invlpg;	/* INVLPG_LOCAL of each page */
 	pte_t **ptep;
+	/* pmd-floor: the L2 entries of the whole L1 tables, RW off / on */
+	struct mmu_update *pmd_ro, *pmd_rw;
+	pte_t **pmdp;
+	unsigned long nr_pmd;
 };
 
 /* The fixed-point decimal num/den with dec digits, or null if den is 0. */
@@ -369,11 +414,54 @@ static void counts_add_since(struct counts *acc, const struct counts *then)
 	acc->flush_all += now.flush_all - then->flush_all;
 }
 
+/*
+ * The L2 requests xen+pmd sends for r (mm/mprotect.c: change_pmd() via
+ * set_pmd()): one PRESERVE_AD request per L1 table wholly inside r, its
+ * RW and NX taken from the new protection, Xen's additions off.  The
+ * entries must be permissive now (no restriction held at L2).
+ */
+static int pmd_floor_prepare(struct floor_reqs *f, const struct region *r)
+{
+	unsigned long addr = ALIGN(r->start, PMD_SIZE);
+
+	f->nr_pmd = 0;
+	for (; addr + PMD_SIZE <= region_end(r); addr += PMD_SIZE) {
+		pte_t *pmdp = lookup_pmd(addr);
+		pte_t pmd = pmdp ? ptep_read(pmdp) : __pte(0);
+		u64 ma, base;
+
+		if (!pte_present(pmd) || !pmd_permissive(pmd))
+			return -EINVAL;
+		ma = ptep_to_machine(pmdp) | MMU_PT_UPDATE_PRESERVE_AD;
+		base = pte_val(pmd) & ~(_PAGE_PMD_RESTRICT | _PAGE_XEN_ADDED);
+		f->pmd_ro[f->nr_pmd] = (struct mmu_update){ ma, base };
+		f->pmd_rw[f->nr_pmd] = (struct mmu_update){ ma, base | _PAGE_RW };
+		f->pmdp[f->nr_pmd++] = pmdp;
+	}
+	return 0;
+}
+
+/*
+ * Each L2 entry of pmd-floor as it was before (RW, no NX): the series
+ * must leave the region as it found it at both levels.
+ */
+static bool pmds_restored(const struct floor_reqs *f)
+{
+	u64 keep = ~(_PAGE_AD | _PAGE_XEN_ADDED);
+	unsigned long i;
+
+	for (i = 0; i < f->nr_pmd; i++)
+		if ((pte_val(ptep_read(f->pmdp[i])) & keep) != (f->pmd_rw[i].val & keep))
+			return false;
+	return true;
+}
+
 static int floor_prepare(struct floor_reqs *f, const struct region *r)
 {
-	unsigned long n = r->npages;
+	unsigned long n = r->npages, np = n / PTRS_PER_PTE + 1;
 	unsigned long bytes = 8 * n * sizeof(struct mmu_update) +
-			      n * sizeof(struct mmuext_op) + n * sizeof(pte_t *);
+			      n * sizeof(struct mmuext_op) + n * sizeof(pte_t *) +
+			      np * (2 * sizeof(struct mmu_update) + sizeof(pte_t *));
 	unsigned long i;
 	int rc;
 
@@ -390,6 +478,9 @@ static int floor_prepare(struct floor_reqs *f, const struct region *r)
 	f->clr_rw = f->clr_ro + n;
 	f->invlpg = (struct mmuext_op *)(f->clr_rw + n);
 	f->ptep = (pte_t **)(f->invlpg + n);
+	f->pmd_ro = (struct mmu_update *)(f->ptep + n);
+	f->pmd_rw = f->pmd_ro + np;
+	f->pmdp = (pte_t **)(f->pmd_rw + np);
 	for (i = 0; i < n; i++) {
 		unsigned long va = r->start + i * PAGE_SIZE;
 		pte_t *ptep = lookup_pte(va);
@@ -414,7 +505,10 @@ static int floor_prepare(struct floor_reqs *f, const struct region *r)
 		f->invlpg[i].arg1.linear_addr = va;
 		f->ptep[i] = ptep;
 	}
-	return 0;
+	rc = pmd_floor_prepare(f, r);
+	if (rc)
+		region_destroy(&f->mem);
+	return rc;
 }
 
 static int mmu_update_all(struct mmu_update *reqs, unsigned long n)
@@ -486,6 +580,8 @@ static int do_half(enum series s, struct region *r, struct floor_reqs *f, bool r
 					 ro ? PAGE_KERNEL_RO : PAGE_KERNEL);
 	case K_GENERIC_FLOOR:
 		return generic_floor_half(f, r, ro ? f->ro_set : f->rw_set);
+	case K_PMD_FLOOR:
+		return mmu_update_all(ro ? f->pmd_ro : f->pmd_rw, f->nr_pmd);
 	case K_FLOOR:
 		break;
 	default:
@@ -670,11 +766,12 @@ static const char *domain_name(void)
 }
 
 static void report(enum series s, unsigned long n, unsigned long nr,
-		   struct sample_set *ss, const char *source)
+		   unsigned long off, struct sample_set *ss, const char *source)
 {
 	u64 updates = 2ULL * n * nr;		/* per repeat */
 	u64 total = updates * repeats, calls = 2ULL * nr * repeats;
-	bool floor = info[s].kind == K_FLOOR || info[s].kind == K_GENERIC_FLOOR;
+	bool floor = info[s].kind == K_FLOOR || info[s].kind == K_GENERIC_FLOOR ||
+		     info[s].kind == K_PMD_FLOOR;
 	char b_hc[32], b_rq[32], b_tr[32], b_fl[32], b_fa[32];
 
 	fmt_ratio(b_hc, sizeof(b_hc), ss->c.issued, total, 6);
@@ -696,8 +793,8 @@ static void report(enum series s, unsigned long n, unsigned long nr,
 		add_text("source", source);
 	add_text("domain", domain_name());
 	add_text("ad", info[s].clean ? "clean" : "dirty");
-	if (offset)
-		line_add("\"offset\":%lu,", offset);
+	if (off)
+		line_add("\"offset\":%lu,", off);
 	line_add("\"vcpus\":%u,\"cycles\":%lu}", nr_cpus_online, ss->cycles);
 	line_print();
 }
@@ -713,14 +810,14 @@ static u64 median_ns(struct sample_set *ss)
 
 /* floor+flush: the cheapest of its candidates at this N (clean or not). */
 static void report_ff(bool clean, unsigned long n, unsigned long nr,
-		      struct sample_set *sets)
+		      unsigned long off, struct sample_set *sets)
 {
 	static char source[256];
 	enum series s, best = NR_SERIES;
 	size_t len = 0;
 
 	for (s = 0; s < NR_SERIES; s++) {
-		if (!is_ff(s) || info[s].clean != clean || !series_runs(s, n))
+		if (!is_ff(s) || info[s].clean != clean || !series_runs(s, n, off, false))
 			continue;
 		if (best == NR_SERIES || median_ns(&sets[s]) < median_ns(&sets[best]))
 			best = s;
@@ -730,13 +827,13 @@ static void report_ff(bool clean, unsigned long n, unsigned long nr,
 		char b[32];
 
 		if (!is_ff(s) || s == best || info[s].clean != clean ||
-		    !series_runs(s, n))
+		    !series_runs(s, n, off, false))
 			continue;
 		fmt_ratio(b, sizeof(b), median_ns(&sets[s]), 2ULL * n * nr, 3);
 		len += snprintf(source + len, sizeof(source) - len,
 				"; cheaper than %s (%s ns/pte)", ff_how[info[s].kind], b);
 	}
-	report(best, n, nr, &sets[best], source);
+	report(best, n, nr, off, &sets[best], source);
 }
 
 static struct sample_set sets[NR_SERIES];
@@ -897,7 +994,12 @@ static bool bench_parallel(unsigned long n, unsigned long nr)
 	return ok;
 }
 
-static bool bench_one_size(unsigned long n, unsigned long nr)
+/*
+ * Every series at n pages, on a region starting off pages into its first
+ * L1 table; extra: the unaligned run (xen and xen+pmd only, no parallel).
+ */
+static bool bench_one_size(unsigned long n, unsigned long nr, unsigned long off,
+			   bool extra)
 {
 	struct region r;
 	struct floor_reqs f;
@@ -905,7 +1007,7 @@ static bool bench_one_size(unsigned long n, unsigned long nr)
 	unsigned long i;
 	int rc;
 
-	rc = region_create(&r, n, offset, PAGE_KERNEL);
+	rc = region_create(&r, n, off, PAGE_KERNEL);
 	if (rc) {
 		printk("bench: cannot map a region of %lu pages: %d (raise --memory)\n",
 		       n, rc);
@@ -925,7 +1027,7 @@ static bool bench_one_size(unsigned long n, unsigned long nr)
 		for (k = 0; k < NR_SERIES && !rc; k++) {
 			enum series s = (k + rep) % NR_SERIES;
 
-			if (!series_runs(s, n))
+			if (!series_runs(s, n, off, extra))
 				continue;
 			if (!info[s].clean && !region_is_dirty(&r)) {
 				rc = -EIO;
@@ -940,6 +1042,9 @@ static bool bench_one_size(unsigned long n, unsigned long nr)
 			else if (!region_is_rw(&r))
 				rc = -EIO, printk("bench: %s left ptes of %lu pages not RW\n",
 						  info[s].name, n);
+			else if (!pmds_restored(&f))
+				rc = -EIO, printk("bench: %s left an L2 entry of %lu pages changed\n",
+						  info[s].name, n);
 		}
 	}
 	region_destroy(&f.mem);
@@ -947,11 +1052,13 @@ static bool bench_one_size(unsigned long n, unsigned long nr)
 	if (rc)
 		return false;
 	for (k = 0; k < NR_SERIES; k++)
-		if (!is_ff(k) && series_runs(k, n))
-			report(k, n, nr, &sets[k], info[k].clean ?
+		if (!is_ff(k) && series_runs(k, n, off, extra))
+			report(k, n, nr, off, &sets[k], info[k].clean ?
 			       "each half timed alone; A/D cleared before it, untimed" : NULL);
-	report_ff(false, n, nr, sets);
-	report_ff(true, n, nr, sets);
+	if (extra)
+		return true;
+	report_ff(false, n, nr, off, sets);
+	report_ff(true, n, nr, off, sets);
 	if (par_sizes(n))
 		return bench_parallel(n, nr);
 	return true;
@@ -972,6 +1079,10 @@ static bool bench_mprotect(void)
 		       nr_rounds, nr_pages);
 		return false;
 	}
+	if (offset && unaligned) {
+		printk("bench: offset= moves every region, unaligned= adds unaligned rows: give one\n");
+		return false;
+	}
 	printk("bench: mprotect, %u sizes, %lu repeats, %u vCPUs, TSC %lu kHz\n",
 	       nr_pages, repeats, nr_cpus_online, tsc_khz());
 	for (i = 0; i < nr_pages && ok; i++) {
@@ -979,7 +1090,12 @@ static bool bench_mprotect(void)
 				   rounds[nr_rounds == 1 ? 0 : i];
 
 		printk("bench: %lu pages, %lu rounds\n", pages[i], nr);
-		ok = bench_one_size(pages[i], nr);
+		ok = bench_one_size(pages[i], nr, offset, false);
+		if (ok && unaligned && pages[i] >= PTRS_PER_PTE) {
+			printk("bench: %lu pages at offset %lu, %lu rounds\n",
+			       pages[i], unaligned, nr);
+			ok = bench_one_size(pages[i], nr, unaligned, true);
+		}
 	}
 	if (pv_mmu_select(was) || pv_mmu_select_prot_level("pte"))
 		ok = false;

@@ -98,9 +98,9 @@ class BenchLines(unittest.TestCase):
         rows = results.read_bench_log(os.path.join(common.DATA, "bench-console.log"))
         self.assertEqual(len(rows), 12, "10 guest results and 2 of Linux")
         self.assertEqual(len(results.check_rows(rows)), 12, "all told apart")
-        # Recorded before the floor+flush and xen+pmd series existed.
+        # Recorded before floor+flush, xen+pmd and pmd-floor existed.
         self.assertEqual({r["backend"] for r in rows},
-                         set(results.SERIES) - {"floor+flush", "xen+pmd"},
+                         set(results.SERIES) - {"floor+flush", "xen+pmd", "pmd-floor"},
                          "every series of that (older) run, as the guest and Linux print them")
 
     def test_console(self):

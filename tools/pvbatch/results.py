@@ -17,7 +17,9 @@ from . import Error
 
 # The series, in the order tables and plots show them.
 GUEST_SERIES = ("generic", "xen-nobatch", "xen", "floor", "generic-floor",
-                "floor+flush", "xen+pmd")
+                "floor+flush", "xen+pmd", "pmd-floor")
+# The series the guest measures again with unaligned=K (rows with "offset").
+UNALIGNED_SERIES = ("xen", "xen+pmd")
 LINUX_SERIES = "linux"
 # Linux 6.1 built from source with linux/patches/ (make linux).
 LINUX_PVBATCH_SERIES = "linux-pvbatch"
