@@ -8,7 +8,9 @@
  *		 the child exits at once, the parent waits for it and writes
  *		 one page (one copy-on-write break per round)
  *	munmap   each round: mmap N pages, write each, munmap them (only the
- *		 munmap is timed, and only it is inside a trace span)
+ *		 munmap is timed, and only it is inside a trace span); after
+ *		 each, a read of its first and last page and a write of its
+ *		 middle one must fault
  *	smoke    the concurrency smoke: writer threads keep writing their
  *		 pages while the main thread switches the region between
  *		 read-only and read-write; >= 10^5 writes, and no write may
@@ -387,7 +389,7 @@ static void bench_fork(unsigned long n, unsigned long nr)
 static void bench_munmap(unsigned long n, unsigned long nr)
 {
 	unsigned long long ns[MAX_REPEATS], t;
-	unsigned long rep, r;
+	unsigned long rep, r, bad = 0;
 	char *p;
 
 	span_note("munmap", n, "run", repeats * nr);
@@ -402,8 +404,13 @@ static void bench_munmap(unsigned long n, unsigned long nr)
 				die("munmap:", strerror(errno));
 			ns[rep] += now_ns() - t;
 			mark();
+			/* Outside the span: no page of it may still be reachable. */
+			if (!faults(p, 0) || !faults(p + (n - 1) * page_size, 0) ||
+			    !faults(p + n / 2 * page_size, 1))
+				bad++;
 		}
 	}
+	check(!bad, "munmap: a read or write of an unmapped page faults");
 	report("munmap", n, nr, ns, "");
 }
 
