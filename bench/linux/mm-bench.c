@@ -14,7 +14,9 @@
  *	smoke    the concurrency smoke: writer threads keep writing their
  *		 pages while the main thread switches the region between
  *		 read-only and read-write; >= 10^5 writes, and no write may
- *		 succeed while the region is known to be read-only
+ *		 succeed while the region is known to be read-only; then a
+ *		 reader thread reads pages the main thread unmaps and maps
+ *		 again: no read may succeed after munmap() has returned
  *	mprotect runs /mprotect-bench (bench/linux/mprotect-bench.c) with
  *		 the same environment, after its own check (below)
  * Before any timing, each workload checks: the child of a fork sees the
@@ -467,6 +469,104 @@ static void *smoke_write(void *arg)
 	return NULL;
 }
 
+/*
+ * The munmap smoke: a reader thread keeps reading pages that the main
+ * thread unmaps and maps again (the first half of a region whose second
+ * half stays mapped, so no page table is freed).  A read that succeeds
+ * after munmap() has returned, and before the pages are mapped again,
+ * went through a translation that should have been flushed.
+ * --break-smoke announces the unmap before making it: reads that still
+ * succeed must then be reported.
+ */
+#define UNMAP_PAGES	8
+#define UNMAP_ROUNDS	200
+#define UNMAP_READS	200	/* reader's progress to wait for, each step */
+
+static volatile unsigned long unmap_epoch;	/* odd: the pages are unmapped */
+static char *volatile unmap_mem;
+
+struct unmap_reader {
+	pthread_t thread;
+	volatile unsigned long reads, faults, bad;
+};
+
+static void *unmap_read(void *arg)
+{
+	struct unmap_reader *r = arg;
+	/* Live across sigsetjmp(): volatile. */
+	volatile unsigned long i = 0, e;
+	volatile char *p;
+	volatile char sink;
+
+	while (!smoke_stop) {
+		e = unmap_epoch;
+		__sync_synchronize();
+		p = unmap_mem + (i++ % UNMAP_PAGES) * page_size;
+		if (sigsetjmp(smoke_jmp, 1)) {
+			smoke_armed = 0;
+			r->faults++;
+			continue;
+		}
+		smoke_armed = 1;
+		sink = *p;
+		smoke_armed = 0;
+		(void)sink;
+		__sync_synchronize();
+		/* A read that succeeded while the pages were known unmapped. */
+		if ((e & 1) && unmap_epoch == e)
+			r->bad++;
+		r->reads++;
+	}
+	return NULL;
+}
+
+static void unmap_wait(struct unmap_reader *r)
+{
+	unsigned long seen = r->reads + r->faults;
+
+	while (r->reads + r->faults < seen + UNMAP_READS)
+		;
+}
+
+static void smoke_munmap(void)
+{
+	struct unmap_reader r = { .reads = 0 };
+	unsigned long round, len = UNMAP_PAGES * page_size;
+	char what[160], *p;
+
+	smoke_stop = 0;
+	unmap_mem = map_pages(2 * UNMAP_PAGES);
+	touch(unmap_mem, 2 * UNMAP_PAGES, 1);
+	if (pthread_create(&r.thread, NULL, unmap_read, &r))
+		die("pthread_create failed", NULL);
+	for (round = 0; round < UNMAP_ROUNDS; round++) {
+		unmap_wait(&r);         /* the reader's TLB holds the pages */
+		p = unmap_mem;
+		if (break_smoke)
+			unmap_epoch++;  /* wrong order: announced before done */
+		if (munmap(p, len))
+			die("munmap:", strerror(errno));
+		if (!break_smoke)
+			unmap_epoch++;
+		unmap_wait(&r);         /* reads while unmapped must fault */
+		unmap_epoch++;          /* mapped again from here on */
+		if (mmap(p, len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != p)
+			die("mmap:", strerror(errno));
+		touch(p, UNMAP_PAGES, (unsigned char)round);
+	}
+	smoke_stop = 1;
+	pthread_join(r.thread, NULL);
+	munmap(unmap_mem, 2 * len);
+	snprintf(what, sizeof(what),
+		 "munmap smoke: %lu reads succeeded after munmap() returned",
+		 r.bad);
+	check(!r.bad, what);
+	check(r.faults > 0, "munmap smoke: reads of unmapped pages were made");
+	printf("mm-bench: munmap smoke: %lu rounds, %lu reads, %lu faults, %lu violations\n",
+	       round, r.reads, r.faults, r.bad);
+}
+
 static void bench_smoke(void)
 {
 	struct smoke_writer w[SMOKE_THREADS];
@@ -514,6 +614,7 @@ static void bench_smoke(void)
 		bad += w[i].bad;
 	}
 	munmap(smoke_mem, SMOKE_PAGES * page_size);
+	smoke_munmap();
 	signal(SIGSEGV, on_segv);
 	snprintf(what, sizeof(what),
 		 "smoke: %lu of %lu writes broke the protection they were announced under",
