@@ -502,7 +502,13 @@ static void *unmap_read(void *arg)
 		e = unmap_epoch;
 		__sync_synchronize();
 		p = unmap_mem + (i++ % UNMAP_PAGES) * page_size;
-		if (sigsetjmp(smoke_jmp, 1)) {
+		/*
+		 * No signal mask saved: that is a system call, and every
+		 * kernel entry of a PV guest switches cr3, emptying the TLB
+		 * whose stale entries this is looking for.  SA_NODEFER
+		 * leaves the mask as it was.
+		 */
+		if (sigsetjmp(smoke_jmp, 0)) {
 			smoke_armed = 0;
 			r->faults++;
 			continue;
