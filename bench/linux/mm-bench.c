@@ -16,7 +16,9 @@
  *		 read-only and read-write; >= 10^5 writes, and no write may
  *		 succeed while the region is known to be read-only; then a
  *		 reader thread reads pages the main thread unmaps and maps
- *		 again: no read may succeed after munmap() has returned
+ *		 again: no read may succeed after munmap() has returned; and
+ *		 a reader of a page the main thread writes after each fork
+ *		 (copy-on-write) may never read a value older than announced
  *	mprotect runs /mprotect-bench (bench/linux/mprotect-bench.c) with
  *		 the same environment, after its own check (below)
  * Before any timing, each workload checks: the child of a fork sees the
@@ -573,6 +575,111 @@ static void smoke_munmap(void)
 	       round, r.reads, r.faults, r.bad);
 }
 
+/*
+ * The copy-on-write smoke: a reader thread keeps reading a page that the
+ * main thread shares with a child by fork() and then writes, which breaks
+ * copy-on-write in the parent: the parent's pte moves to a new copy.  The
+ * main thread announces each value after writing it; a read after the
+ * announcement that returns an older value went through a translation to
+ * the old copy that should have been flushed.  Each fork shares
+ * COW_PAGES pages, written one after the other (Xen flushes TLBs itself
+ * when a new copy's frame changes type, e.g. was a page table before:
+ * many breaks make it likely that some copies do not).  --break-smoke
+ * announces each value before writing it, which must be reported.
+ */
+#define COW_ROUNDS	30
+#define COW_PAGES	64
+#define COW_READS	100	/* reader's progress to wait for, each step */
+
+static volatile unsigned long cow_epoch[COW_PAGES];	/* last announced */
+static volatile unsigned long cow_index;
+static char *cow_mem;
+
+struct cow_reader {
+	pthread_t thread;
+	volatile unsigned long reads, bad;
+};
+
+static void *cow_read(void *arg)
+{
+	struct cow_reader *r = arg;
+	unsigned long i, e, d;
+
+	while (!smoke_stop) {
+		i = cow_index;
+		e = cow_epoch[i];
+		__sync_synchronize();
+		d = *(volatile unsigned long *)(cow_mem + i * page_size);
+		/* A value older than one announced before the read. */
+		if (d < e)
+			r->bad++;
+		r->reads++;
+	}
+	return NULL;
+}
+
+static void cow_wait(struct cow_reader *r)
+{
+	unsigned long seen = r->reads;
+
+	while (r->reads < seen + COW_READS)
+		;
+}
+
+static void smoke_cow(void)
+{
+	struct cow_reader r = { .reads = 0 };
+	unsigned long round, i, v = 0;
+	int to_child[2], status;
+	char what[160], c = 0;
+	pid_t pid;
+
+	smoke_stop = 0;
+	cow_mem = map_pages(COW_PAGES);
+	memset(cow_mem, 0, COW_PAGES * page_size);
+	if (pthread_create(&r.thread, NULL, cow_read, &r))
+		die("pthread_create failed", NULL);
+	for (round = 0; round < COW_ROUNDS; round++) {
+		if (pipe(to_child))
+			die("pipe:", strerror(errno));
+		pid = fork();
+		if (pid < 0)
+			die("fork:", strerror(errno));
+		if (!pid) {
+			/* Keep the pages shared until the parent has written. */
+			if (read(to_child[0], &c, 1) != 1)
+				_exit(1);
+			_exit(0);
+		}
+		for (i = 0; i < COW_PAGES; i++) {
+			cow_index = i;
+			cow_wait(&r);   /* the reader's TLB holds the old copy */
+			v++;
+			if (break_smoke)
+				cow_epoch[i] = v;       /* wrong order */
+			/* The copy-on-write break. */
+			*(volatile unsigned long *)(cow_mem + i * page_size) = v;
+			__sync_synchronize();
+			cow_epoch[i] = v;
+			cow_wait(&r);
+		}
+		if (write(to_child[1], &c, 1) != 1 ||
+		    waitpid(pid, &status, 0) != pid)
+			die("cow smoke: the child did not exit", NULL);
+		close(to_child[0]);
+		close(to_child[1]);
+	}
+	smoke_stop = 1;
+	pthread_join(r.thread, NULL);
+	munmap(cow_mem, COW_PAGES * page_size);
+	snprintf(what, sizeof(what),
+		 "cow smoke: %lu reads returned a value older than announced",
+		 r.bad);
+	check(!r.bad, what);
+	printf("mm-bench: cow smoke: %lu forks, %lu breaks, %lu reads, %lu violations\n",
+	       round, v, r.reads, r.bad);
+}
+
 static void bench_smoke(void)
 {
 	struct smoke_writer w[SMOKE_THREADS];
@@ -621,6 +728,7 @@ static void bench_smoke(void)
 	}
 	munmap(smoke_mem, SMOKE_PAGES * page_size);
 	smoke_munmap();
+	smoke_cow();
 	signal(SIGSEGV, on_segv);
 	snprintf(what, sizeof(what),
 		 "smoke: %lu of %lu writes broke the protection they were announced under",
