@@ -8,11 +8,17 @@
  *		 the child exits at once, the parent waits for it and writes
  *		 one page (one copy-on-write break per round)
  *	munmap   each round: mmap N pages, write each, munmap them (only the
- *		 munmap is timed, and only it is inside a trace span)
+ *		 munmap is timed, and only it is inside a trace span); after
+ *		 each, a read of its first and last page and a write of its
+ *		 middle one must fault
  *	smoke    the concurrency smoke: writer threads keep writing their
  *		 pages while the main thread switches the region between
  *		 read-only and read-write; >= 10^5 writes, and no write may
- *		 succeed while the region is known to be read-only
+ *		 succeed while the region is known to be read-only; then a
+ *		 reader thread reads pages the main thread unmaps and maps
+ *		 again: no read may succeed after munmap() has returned; and
+ *		 a reader of a page the main thread writes after each fork
+ *		 (copy-on-write) may never read a value older than announced
  *	mprotect runs /mprotect-bench (bench/linux/mprotect-bench.c) with
  *		 the same environment, after its own check (below)
  * Before any timing, each workload checks: the child of a fork sees the
@@ -387,7 +393,7 @@ static void bench_fork(unsigned long n, unsigned long nr)
 static void bench_munmap(unsigned long n, unsigned long nr)
 {
 	unsigned long long ns[MAX_REPEATS], t;
-	unsigned long rep, r;
+	unsigned long rep, r, bad = 0;
 	char *p;
 
 	span_note("munmap", n, "run", repeats * nr);
@@ -402,8 +408,13 @@ static void bench_munmap(unsigned long n, unsigned long nr)
 				die("munmap:", strerror(errno));
 			ns[rep] += now_ns() - t;
 			mark();
+			/* Outside the span: no page of it may still be reachable. */
+			if (!faults(p, 0) || !faults(p + (n - 1) * page_size, 0) ||
+			    !faults(p + n / 2 * page_size, 1))
+				bad++;
 		}
 	}
+	check(!bad, "munmap: a read or write of an unmapped page faults");
 	report("munmap", n, nr, ns, "");
 }
 
@@ -460,6 +471,215 @@ static void *smoke_write(void *arg)
 	return NULL;
 }
 
+/*
+ * The munmap smoke: a reader thread keeps reading pages that the main
+ * thread unmaps and maps again (the first half of a region whose second
+ * half stays mapped, so no page table is freed).  A read that succeeds
+ * after munmap() has returned, and before the pages are mapped again,
+ * went through a translation that should have been flushed.
+ * --break-smoke announces the unmap before making it: reads that still
+ * succeed must then be reported.
+ */
+#define UNMAP_PAGES	8
+#define UNMAP_ROUNDS	200
+#define UNMAP_READS	200	/* reader's progress to wait for, each step */
+
+static volatile unsigned long unmap_epoch;	/* odd: the pages are unmapped */
+static char *volatile unmap_mem;
+
+struct unmap_reader {
+	pthread_t thread;
+	volatile unsigned long reads, faults, bad;
+};
+
+static void *unmap_read(void *arg)
+{
+	struct unmap_reader *r = arg;
+	/* Live across sigsetjmp(): volatile. */
+	volatile unsigned long i = 0, e;
+	volatile char *p;
+	volatile char sink;
+
+	while (!smoke_stop) {
+		e = unmap_epoch;
+		__sync_synchronize();
+		p = unmap_mem + (i++ % UNMAP_PAGES) * page_size;
+		/*
+		 * No signal mask saved: that is a system call, and every
+		 * kernel entry of a PV guest switches cr3, emptying the TLB
+		 * whose stale entries this is looking for.  SA_NODEFER
+		 * leaves the mask as it was.
+		 */
+		if (sigsetjmp(smoke_jmp, 0)) {
+			smoke_armed = 0;
+			r->faults++;
+			continue;
+		}
+		smoke_armed = 1;
+		sink = *p;
+		smoke_armed = 0;
+		(void)sink;
+		__sync_synchronize();
+		/* A read that succeeded while the pages were known unmapped. */
+		if ((e & 1) && unmap_epoch == e)
+			r->bad++;
+		r->reads++;
+	}
+	return NULL;
+}
+
+static void unmap_wait(struct unmap_reader *r)
+{
+	unsigned long seen = r->reads + r->faults;
+
+	while (r->reads + r->faults < seen + UNMAP_READS)
+		;
+}
+
+static void smoke_munmap(void)
+{
+	struct unmap_reader r = { .reads = 0 };
+	unsigned long round, len = UNMAP_PAGES * page_size;
+	char what[160], *p;
+
+	smoke_stop = 0;
+	unmap_mem = map_pages(2 * UNMAP_PAGES);
+	touch(unmap_mem, 2 * UNMAP_PAGES, 1);
+	if (pthread_create(&r.thread, NULL, unmap_read, &r))
+		die("pthread_create failed", NULL);
+	for (round = 0; round < UNMAP_ROUNDS; round++) {
+		unmap_wait(&r);         /* the reader's TLB holds the pages */
+		p = unmap_mem;
+		if (break_smoke)
+			unmap_epoch++;  /* wrong order: announced before done */
+		if (munmap(p, len))
+			die("munmap:", strerror(errno));
+		if (!break_smoke)
+			unmap_epoch++;
+		unmap_wait(&r);         /* reads while unmapped must fault */
+		unmap_epoch++;          /* mapped again from here on */
+		if (mmap(p, len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != p)
+			die("mmap:", strerror(errno));
+		touch(p, UNMAP_PAGES, (unsigned char)round);
+	}
+	smoke_stop = 1;
+	pthread_join(r.thread, NULL);
+	munmap(unmap_mem, 2 * len);
+	snprintf(what, sizeof(what),
+		 "munmap smoke: %lu reads succeeded after munmap() returned",
+		 r.bad);
+	check(!r.bad, what);
+	check(r.faults > 0, "munmap smoke: reads of unmapped pages were made");
+	printf("mm-bench: munmap smoke: %lu rounds, %lu reads, %lu faults, %lu violations\n",
+	       round, r.reads, r.faults, r.bad);
+}
+
+/*
+ * The copy-on-write smoke: a reader thread keeps reading a page that the
+ * main thread shares with a child by fork() and then writes, which breaks
+ * copy-on-write in the parent: the parent's pte moves to a new copy.  The
+ * main thread announces each value after writing it; a read after the
+ * announcement that returns an older value went through a translation to
+ * the old copy that should have been flushed.  Each fork shares
+ * COW_PAGES pages, written one after the other (Xen flushes TLBs itself
+ * when a new copy's frame changes type, e.g. was a page table before:
+ * many breaks make it likely that some copies do not).  --break-smoke
+ * announces each value before writing it, which must be reported.
+ */
+#define COW_ROUNDS	30
+#define COW_PAGES	64
+#define COW_READS	100	/* reader's progress to wait for, each step */
+
+static volatile unsigned long cow_epoch[COW_PAGES];	/* last announced */
+static volatile unsigned long cow_index;
+static char *cow_mem;
+
+struct cow_reader {
+	pthread_t thread;
+	volatile unsigned long reads, bad;
+};
+
+static void *cow_read(void *arg)
+{
+	struct cow_reader *r = arg;
+	unsigned long i, e, d;
+
+	while (!smoke_stop) {
+		i = cow_index;
+		e = cow_epoch[i];
+		__sync_synchronize();
+		d = *(volatile unsigned long *)(cow_mem + i * page_size);
+		/* A value older than one announced before the read. */
+		if (d < e)
+			r->bad++;
+		r->reads++;
+	}
+	return NULL;
+}
+
+static void cow_wait(struct cow_reader *r)
+{
+	unsigned long seen = r->reads;
+
+	while (r->reads < seen + COW_READS)
+		;
+}
+
+static void smoke_cow(void)
+{
+	struct cow_reader r = { .reads = 0 };
+	unsigned long round, i, v = 0;
+	int to_child[2], status;
+	char what[160], c = 0;
+	pid_t pid;
+
+	smoke_stop = 0;
+	cow_mem = map_pages(COW_PAGES);
+	memset(cow_mem, 0, COW_PAGES * page_size);
+	if (pthread_create(&r.thread, NULL, cow_read, &r))
+		die("pthread_create failed", NULL);
+	for (round = 0; round < COW_ROUNDS; round++) {
+		if (pipe(to_child))
+			die("pipe:", strerror(errno));
+		pid = fork();
+		if (pid < 0)
+			die("fork:", strerror(errno));
+		if (!pid) {
+			/* Keep the pages shared until the parent has written. */
+			if (read(to_child[0], &c, 1) != 1)
+				_exit(1);
+			_exit(0);
+		}
+		for (i = 0; i < COW_PAGES; i++) {
+			cow_index = i;
+			cow_wait(&r);   /* the reader's TLB holds the old copy */
+			v++;
+			if (break_smoke)
+				cow_epoch[i] = v;       /* wrong order */
+			/* The copy-on-write break. */
+			*(volatile unsigned long *)(cow_mem + i * page_size) = v;
+			__sync_synchronize();
+			cow_epoch[i] = v;
+			cow_wait(&r);
+		}
+		if (write(to_child[1], &c, 1) != 1 ||
+		    waitpid(pid, &status, 0) != pid)
+			die("cow smoke: the child did not exit", NULL);
+		close(to_child[0]);
+		close(to_child[1]);
+	}
+	smoke_stop = 1;
+	pthread_join(r.thread, NULL);
+	munmap(cow_mem, COW_PAGES * page_size);
+	snprintf(what, sizeof(what),
+		 "cow smoke: %lu reads returned a value older than announced",
+		 r.bad);
+	check(!r.bad, what);
+	printf("mm-bench: cow smoke: %lu forks, %lu breaks, %lu reads, %lu violations\n",
+	       round, v, r.reads, r.bad);
+}
+
 static void bench_smoke(void)
 {
 	struct smoke_writer w[SMOKE_THREADS];
@@ -507,6 +727,8 @@ static void bench_smoke(void)
 		bad += w[i].bad;
 	}
 	munmap(smoke_mem, SMOKE_PAGES * page_size);
+	smoke_munmap();
+	smoke_cow();
 	signal(SIGSEGV, on_segv);
 	snprintf(what, sizeof(what),
 		 "smoke: %lu of %lu writes broke the protection they were announced under",
