@@ -218,8 +218,23 @@ class Report(unittest.TestCase):
                 xs = [x * 1.2 for x in (900, 950, 980, 1040, 1050, 1060, 1070, 1080,
                                         1090, 1100, 1200)]
                 r.update(sampled("xen+pmd", 512, xs, offset=256))
-        b = self.b_row(self.report(rows), 512)
+        md = self.report(rows)
+        b = self.b_row(md, 512)
         self.assertIn("| met (within the interval) |", b, "above 1, the interval reaches 1")
+        offset = [c for c in md.split("## configuration: ")[1:]
+                  if c.splitlines()[0].endswith("offset=256")]
+        self.assertEqual(len(offset), 1, "one section for the unaligned rows")
+        line = [ln for ln in offset[0].splitlines() if "N=512 (unaligned)" in ln]
+        self.assertTrue(line and line[0].rstrip().endswith("| met |"),
+                        "the section's verdict agrees with the domain's view: %s" % line)
+
+    def test_b_flips_in_the_offset_section(self):
+        md = self.report(domain_rows(unal=1.5))
+        offset = [c for c in md.split("## configuration: ")[1:]
+                  if c.splitlines()[0].endswith("offset=256")][0]
+        line = [ln for ln in offset.splitlines() if "N=32768 (unaligned)" in ln]
+        self.assertTrue(line and line[0].rstrip().endswith("| not met |"),
+                        "1.5 x xen fails (b) in the offset section too: %s" % line)
 
     def test_both_domains(self):
         md = self.report(domain_rows() + domain_rows(pmd=0.3, domain="domU"))
