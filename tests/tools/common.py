@@ -3,8 +3,13 @@
 
 import importlib.machinery
 import importlib.util
+import json
 import os
+import shutil
+import subprocess
 import sys
+import tempfile
+import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -30,3 +35,24 @@ def load_tool(name):
 def read(path):
     with open(path) as f:
         return f.read()
+
+
+class ReportCase(unittest.TestCase):
+    """A test that writes results.jsonl into a scratch directory and reads
+    the report.md tools/bench-report makes of it (report(rows))."""
+    prefix = "pvbatch-report-"
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix=self.prefix)
+
+    def tearDown(self):
+        shutil.rmtree(self.dir)
+
+    def report(self, rows):
+        with open(os.path.join(self.dir, "results.jsonl"), "w") as f:
+            for r in rows:
+                f.write(json.dumps(r) + "\n")
+        p = subprocess.run([sys.executable, os.path.join(TOOLS, "bench-report"),
+                            "--dir", self.dir, "--no-plot"], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, "bench-report ran: %s" % p.stderr)
+        return read(os.path.join(self.dir, "report.md"))

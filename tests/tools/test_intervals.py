@@ -2,13 +2,8 @@
 """Issue 13's statistics: the interval of a median, the samples a row
 carries, and the report's per-domain view built from them."""
 
-import json
 import math
 import os
-import shutil
-import subprocess
-import sys
-import tempfile
 import unittest
 
 import common
@@ -92,21 +87,8 @@ class Samples(unittest.TestCase):
         self.bad(r, "a median that is not the samples'")
 
 
-class DomainView(unittest.TestCase):
-    def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="pvbatch-intervals-")
-
-    def tearDown(self):
-        shutil.rmtree(self.dir)
-
-    def report(self, rows):
-        with open(os.path.join(self.dir, "results.jsonl"), "w") as f:
-            for r in rows:
-                f.write(json.dumps(r) + "\n")
-        p = subprocess.run([sys.executable, os.path.join(common.TOOLS, "bench-report"),
-                            "--dir", self.dir, "--no-plot"], capture_output=True, text=True)
-        self.assertEqual(p.returncode, 0, "bench-report ran: %s" % p.stderr)
-        return common.read(os.path.join(self.dir, "report.md"))
+class DomainView(common.ReportCase):
+    prefix = "pvbatch-intervals-"
 
     def test_both_domains(self):
         md = self.report(new_rows())

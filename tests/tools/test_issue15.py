@@ -4,12 +4,7 @@ in the schema, bench-run's check of a guest run, and bench-report's target
 block; doctored inputs must be refused or flip a verdict."""
 
 import copy
-import json
 import os
-import shutil
-import subprocess
-import sys
-import tempfile
 import unittest
 
 import common
@@ -154,21 +149,8 @@ class RunCheck(unittest.TestCase):
         self.assertIn("no whole L1 table", self.problem(rows + [extra]) or "")
 
 
-class Report(unittest.TestCase):
-    def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="pvbatch-issue15-")
-
-    def tearDown(self):
-        shutil.rmtree(self.dir)
-
-    def report(self, rows):
-        with open(os.path.join(self.dir, "results.jsonl"), "w") as f:
-            for r in rows:
-                f.write(json.dumps(r) + "\n")
-        p = subprocess.run([sys.executable, os.path.join(common.TOOLS, "bench-report"),
-                            "--dir", self.dir, "--no-plot"], capture_output=True, text=True)
-        self.assertEqual(p.returncode, 0, "bench-report ran: %s" % p.stderr)
-        return common.read(os.path.join(self.dir, "report.md"))
+class Report(common.ReportCase):
+    prefix = "pvbatch-issue15-"
 
     def a_row(self, md, n, domain="initial"):
         return table_row(section_of(md, domain), "(a) aligned", n)
