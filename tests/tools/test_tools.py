@@ -2,7 +2,6 @@
 """The tools themselves: one parser for both, bench-report's keys,
 trace-report's verdicts."""
 
-import json
 import os
 import shutil
 import subprocess
@@ -52,24 +51,9 @@ class OneParser(unittest.TestCase):
         self.assertEqual(recs[17].nr, mc, "fixture: record 18 is the multicall")
 
 
-class BenchReport(unittest.TestCase):
+class BenchReport(common.ReportCase):
     """Results that differ only in domain, ad or parallel stay apart."""
-
-    def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="pvbatch-bench-report-")
-
-    def tearDown(self):
-        shutil.rmtree(self.dir)
-
-    def run_report(self, rows):
-        with open(os.path.join(self.dir, "results.jsonl"), "w") as f:
-            for r in rows:
-                f.write(json.dumps(r) + "\n")
-        p = subprocess.run([sys.executable, os.path.join(common.TOOLS, "bench-report"),
-                            "--dir", self.dir, "--no-plot"],
-                           capture_output=True, text=True)
-        md = os.path.join(self.dir, "report.md")
-        return p, common.read(md) if p.returncode == 0 else ""
+    prefix = "pvbatch-bench-report-"
 
     def apart(self, field, a, b):
         p, md = self.run_report([row(**{field: a, "ns_per_pte": 1111.0}),
