@@ -268,6 +268,22 @@ static void check_protection(void)
 	check(faults(p, 0), "a read of an unmapped page faults");
 }
 
+/*
+ * fork() with a pipe to the child, which it can wait on (read one byte
+ * from to_child[0]) until the parent writes to to_child[1].
+ */
+static pid_t fork_held(int to_child[2])
+{
+	pid_t pid;
+
+	if (pipe(to_child))
+		die("pipe:", strerror(errno));
+	pid = fork();
+	if (pid < 0)
+		die("fork:", strerror(errno));
+	return pid;
+}
+
 static void check_fork(void)
 {
 	unsigned long n = 64, i;
@@ -277,11 +293,7 @@ static void check_fork(void)
 	char c;
 
 	touch(p, n, 7);
-	if (pipe(to_child))
-		die("pipe:", strerror(errno));
-	pid = fork();
-	if (pid < 0)
-		die("fork:", strerror(errno));
+	pid = fork_held(to_child);
 	if (!pid) {
 		int bad = 0;
 
@@ -640,11 +652,7 @@ static void smoke_cow(void)
 	if (pthread_create(&r.thread, NULL, cow_read, &r))
 		die("pthread_create failed", NULL);
 	for (round = 0; round < COW_ROUNDS; round++) {
-		if (pipe(to_child))
-			die("pipe:", strerror(errno));
-		pid = fork();
-		if (pid < 0)
-			die("fork:", strerror(errno));
+		pid = fork_held(to_child);
 		if (!pid) {
 			/* Keep the pages shared until the parent has written. */
 			if (read(to_child[0], &c, 1) != 1)
