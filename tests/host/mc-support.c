@@ -29,13 +29,6 @@ unsigned int host_panics;
 char host_printk_last[512];
 unsigned int host_printks;
 
-static struct hcstat host_hcstat;
-
-struct hcstat *this_hcstat(void)
-{
-	return &host_hcstat;
-}
-
 /*
  * Host page tables are plain memory, never in the guest's ptmap range, so
  * ptep_to_machine() always asks this: the "machine address" is the pointer.

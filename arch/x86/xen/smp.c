@@ -49,11 +49,6 @@ struct cpu_data *cpu_data_of(unsigned int cpu)
 	return (struct cpu_data *)(cpu_stacks + (unsigned long)cpu * THREAD_SIZE);
 }
 
-struct hcstat *this_hcstat(void)
-{
-	return &this_cpu()->hc;
-}
-
 void cpu_data_init(unsigned int cpu)
 {
 	struct cpu_data *c = cpu_data_of(cpu);

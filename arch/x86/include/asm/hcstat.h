@@ -20,7 +20,8 @@ struct hcstat {
 	u64 direct[HCSTAT_NR];		/* of which, by hypercall number */
 };
 
-struct hcstat *this_hcstat(void);
+/* This vCPU's counters (asm/smp.h: they live in its struct cpu_data). */
+static inline struct hcstat *this_hcstat(void);
 
 /* A hypercall we issue. */
 static inline void hcstat_call(unsigned int nr)
@@ -52,5 +53,7 @@ static inline void hcstat_ptwr(void)
 void hcstat_sum(struct hcstat *out);
 /* Print the HCSTAT block that tools/trace-report reconciles. */
 void hcstat_print(void);
+
+#include <asm/smp.h>
 
 #endif

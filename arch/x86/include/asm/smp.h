@@ -46,6 +46,11 @@ static __always_inline struct cpu_data *this_cpu(void)
 	return (struct cpu_data *)(sp & ~(unsigned long)(THREAD_SIZE - 1));
 }
 
+static inline struct hcstat *this_hcstat(void)
+{
+	return &this_cpu()->hc;
+}
+
 static inline unsigned int smp_processor_id(void)
 {
 	return this_cpu()->cpu;

@@ -16,6 +16,7 @@
 struct cpu_data {
 	unsigned int cpu;
 	unsigned int fault_depth;	/* >0: running a fault handler */
+	struct hcstat hc;
 };
 
 extern struct cpu_data host_cpu;
@@ -24,6 +25,11 @@ extern unsigned int nr_cpus_online;
 static inline struct cpu_data *this_cpu(void)
 {
 	return &host_cpu;
+}
+
+static inline struct hcstat *this_hcstat(void)
+{
+	return &this_cpu()->hc;
 }
 
 static inline unsigned int smp_processor_id(void)
