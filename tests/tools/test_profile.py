@@ -96,6 +96,20 @@ class ProfileTest(unittest.TestCase):
         with self.assertRaises(Error, msg="a split mark leaves the count short"):
             prof.profile(events, SPANS)
 
+    def test_preempted_mark_is_caught(self):
+        # A mark preempted between its halves: the bitmap is dropped at
+        # the switch and loaded again when the task runs, two more
+        # physdev_ops that pair into a second mark.  One mark too many
+        # must not shift the phases silently.
+        lines = dump()
+        i = [k for k, ln in enumerate(lines) if "physdev_op" in ln][3]
+        t = float(lines[i].split()[0])
+        lines[i + 1:i + 1] = [PHYS.replace("1.%06d", "%.6f") % (t + 0.000001),
+                              PHYS.replace("1.%06d", "%.6f") % (t + 0.000002)]
+        events, _ = prof.parse_domain_dump(lines, 1, "synthetic")
+        with self.assertRaises(Error, msg="one mark too many is an error"):
+            prof.profile(events, SPANS)
+
     def test_too_few_marks(self):
         events, _ = prof.parse_domain_dump(dump(), 1, "synthetic")
         with self.assertRaises(Error, msg="more marks wanted than the trace has"):

@@ -193,8 +193,10 @@ def find_marks(events):
     MARK_GAP records of that vCPU (an iret), and another physdev_op on
     the same vCPU within MARK_TIME.  Lone physdev_ops (boot, a process
     that used ioperm() exiting, on some kernels) pair with nothing.  A
-    mark split by preemption is two lone ops: the mark count then falls
-    short and profile() says so.
+    mark whose halves are far apart is two lone ops (one mark short); one
+    preempted between its halves gains two ops at the task switch (the
+    I/O bitmap dropped, then loaded again) and pairs into two marks (one
+    too many).  Either way profile() refuses the count.
     """
     nr_phys = abi().nr("physdev_op")
     last, since, marks = {}, {}, []
@@ -270,10 +272,13 @@ def profile(events, spans, symbols=None):
         return phases
     marks = find_marks(events)
     need = sum(c * {"absorb": 1, "exit": 0}.get(p, 2) for _, _, p, c in spans)
-    if len(marks) < need:
-        raise Error("the trace has %d marks, the console's SPAN lines want %d"
+    # Exactly: a mark preempted between its halves is two ops each side
+    # of the switch (the I/O bitmap is dropped and loaded again), which
+    # pair into two marks, and every phase after it would be misplaced.
+    if len(marks) != need:
+        raise Error("the trace has %d marks, the console's SPAN lines want %d "
+                    "(a mark split by preemption or lost): the phases cannot be placed"
                     % (len(marks), need))
-    marks = marks[len(marks) - need:]
     plan, k = [], 0
     for wl, n, phase, c in spans:
         if phase in ("absorb", "exit"):
