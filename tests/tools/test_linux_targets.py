@@ -54,6 +54,13 @@ class Targets(unittest.TestCase):
         self.assertEqual(verdict(run(16 / 4096), "mprotect 4096"), "met",
                          "455 requests per mmu_update is over 400")
 
+    def test_mprotect_count_missing_is_not_fewer(self):
+        rows = [row("linux", "mprotect", 64, 0.0625),
+                row("linux-pvbatch", "mprotect", 64, None)]
+        lines = LB.targets({LB.key(r): r for r in rows})
+        self.assertEqual(verdict(lines, "mprotect: fewer"), "**not met** at N = 64",
+                         "a size without its count is no evidence of fewer hypercalls")
+
     def test_missing_stock_is_not_measured(self):
         rows = [row("linux-pvbatch", "fork", 4096, 16 / 4096)]
         lines = LB.targets({LB.key(r): r for r in rows})

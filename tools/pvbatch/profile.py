@@ -272,9 +272,8 @@ def profile(events, spans, symbols=None):
         return phases
     marks = find_marks(events)
     need = sum(c * {"absorb": 1, "exit": 0}.get(p, 2) for _, _, p, c in spans)
-    # Exactly: a mark preempted between its halves is two ops each side
-    # of the switch (the I/O bitmap is dropped and loaded again), which
-    # pair into two marks, and every phase after it would be misplaced.
+    # Exactly (find_marks(): a preempted mark pairs into two): any other
+    # count would place some phases a span away from their own.
     if len(marks) != need:
         raise Error("the trace has %d marks, the console's SPAN lines want %d "
                     "(a mark split by preemption or lost): the phases cannot be placed"
