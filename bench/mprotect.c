@@ -207,21 +207,22 @@ struct series_info {
 	const char *backend;		/* pte_txn to select, or NULL */
 	enum kind kind;
 	bool clean;
+	unsigned int pair;		/* measured with its group (run_pair), 0: alone */
 };
 
 static const struct series_info info[NR_SERIES] = {
 	[S_GENERIC] = { "generic", "generic", K_BACKEND, false },
 	[S_XEN_NOBATCH] = { "xen-nobatch", "xen-nobatch", K_BACKEND, false },
-	[S_XEN] = { "xen", "xen", K_BACKEND, false },
+	[S_XEN] = { "xen", "xen", K_BACKEND, false, 1 },
 	[S_FLOOR] = { "floor", NULL, K_FLOOR, false },
 	[S_GENERIC_FLOOR] = { "generic-floor", NULL, K_GENERIC_FLOOR, false },
-	[S_FF_INVLPG] = { "floor+flush", NULL, K_FF_INVLPG, false },
-	[S_FF_FLUSH] = { "floor+flush", NULL, K_FF_FLUSH, false },
-	[S_FF_UVM] = { "floor+flush", NULL, K_FF_UVM, false },
-	[S_XEN_CLEAN] = { "xen", "xen", K_BACKEND, true },
+	[S_FF_INVLPG] = { "floor+flush", NULL, K_FF_INVLPG, false, 1 },
+	[S_FF_FLUSH] = { "floor+flush", NULL, K_FF_FLUSH, false, 1 },
+	[S_FF_UVM] = { "floor+flush", NULL, K_FF_UVM, false, 1 },
+	[S_XEN_CLEAN] = { "xen", "xen", K_BACKEND, true, 2 },
 	[S_FLOOR_CLEAN] = { "floor", NULL, K_FLOOR, true },
-	[S_FF_INVLPG_CLEAN] = { "floor+flush", NULL, K_FF_INVLPG, true },
-	[S_FF_FLUSH_CLEAN] = { "floor+flush", NULL, K_FF_FLUSH, true },
+	[S_FF_INVLPG_CLEAN] = { "floor+flush", NULL, K_FF_INVLPG, true, 2 },
+	[S_FF_FLUSH_CLEAN] = { "floor+flush", NULL, K_FF_FLUSH, true, 2 },
 	/* The xen backend with prot_level=pmd: whole L1s at their L2 entry. */
 	[S_XEN_PMD] = { "xen+pmd", "xen", K_BACKEND, false },
 	/* xen+pmd's L2 requests alone, precomputed: its lower bound. */
@@ -654,7 +655,7 @@ static int run_series(enum series s, struct region *r, struct floor_reqs *f,
 	if (si->clean && !rc)
 		rc = mmu_update_all(f->rw_set, n);
 	preempt_end(out, &pm);
-	out->ns[rep] = cycles_to_ns(sum);
+	out->ns[rep] += cycles_to_ns(sum);	/* a pair's slices add up */
 	out->cycles += sum;
 	return rc;
 }
@@ -1005,6 +1006,97 @@ static bool bench_parallel(unsigned long n, unsigned long nr)
  * Every series at n pages, on a region starting off pages into its first
  * L1 table; extra: the unaligned run (xen and xen+pmd only, no parallel).
  */
+/* One measurement of series s, and the checks that it did its job. */
+static int run_checked(enum series s, struct region *r, struct floor_reqs *f,
+		       unsigned long nr, unsigned int rep)
+{
+	unsigned long n = r->npages;
+	int rc;
+
+	if (!info[s].clean && !region_is_dirty(r)) {
+		printk("bench: ptes of %lu pages not dirty before %s\n",
+		       n, info[s].name);
+		return -EIO;
+	}
+	rc = run_series(s, r, f, nr, &sets[s], rep);
+	if (rc) {
+		printk("bench: %s%s at %lu pages failed: %d\n", info[s].name,
+		       info[s].clean ? " (clean)" : "", n, rc);
+	} else if (!region_is_rw(r)) {
+		printk("bench: %s left ptes of %lu pages not RW\n", info[s].name, n);
+		rc = -EIO;
+	} else if (!pmds_restored(f)) {
+		printk("bench: %s left an L2 entry of %lu pages changed\n",
+		       info[s].name, n);
+		rc = -EIO;
+	}
+	return rc;
+}
+
+/*
+ * The series of one pair group (xen and its floor+flush candidates),
+ * measured together: the nr rounds of each are cut into slices, and the
+ * group runs slice by slice, its members in turn (who goes first turns
+ * too).  Each member's repeat is the sum of its slices, so the
+ * per-repeat ratios of a target compare rounds run within a slice of
+ * each other, not a whole cycle of other series apart; what those
+ * others leave behind, or a drift in the emulator's speed, then weighs
+ * on both sides alike.
+ */
+#define PAIR_SLICES	16UL
+
+static int run_pair(unsigned int pair, struct region *r, struct floor_reqs *f,
+		    unsigned long nr, unsigned int rep, unsigned long off,
+		    bool extra, bool *ran)
+{
+	enum series grp[NR_SERIES];
+	unsigned int ng = 0, j;
+	unsigned long slices = nr < PAIR_SLICES ? nr : PAIR_SLICES, sl;
+	int rc = 0;
+	enum series s;
+
+	for (s = 0; s < NR_SERIES; s++) {
+		if (info[s].pair == pair && series_runs(s, r->npages, off, extra)) {
+			grp[ng++] = s;
+			ran[s] = true;
+		}
+	}
+	for (sl = 0; sl < slices && !rc; sl++) {
+		unsigned long chunk = nr * (sl + 1) / slices - nr * sl / slices;
+
+		for (j = 0; j < ng && !rc; j++)
+			rc = run_checked(grp[(j + sl + rep) % ng], r, f, chunk, rep);
+	}
+	return rc;
+}
+
+/*
+ * The order of the series in repeat rep: a shuffle, different in every
+ * repeat, so that no series always runs right after the same one (what a
+ * series leaves behind in Xen or in the emulator, it leaves to a
+ * different neighbour each time).  Fixed by rep alone: every boot runs
+ * the same orders.
+ */
+static void series_order(enum series *order, unsigned int rep)
+{
+	u32 x = 2654435761u * (rep + 1);
+	unsigned int i, j;
+
+	for (i = 0; i < NR_SERIES; i++)
+		order[i] = i;
+	for (i = NR_SERIES - 1; i > 0; i--) {
+		enum series t;
+
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		j = x % (i + 1);
+		t = order[i];
+		order[i] = order[j];
+		order[j] = t;
+	}
+}
+
 static bool bench_one_size(unsigned long n, unsigned long nr, unsigned long off,
 			   bool extra)
 {
@@ -1031,27 +1123,20 @@ static bool bench_one_size(unsigned long n, unsigned long nr, unsigned long off,
 	}
 	memset(sets, 0, sizeof(sets));
 	for (rep = 0; rep < repeats && !rc; rep++) {
-		for (k = 0; k < NR_SERIES && !rc; k++) {
-			enum series s = (k + rep) % NR_SERIES;
+		enum series order[NR_SERIES];
+		bool ran[NR_SERIES] = { false };
 
-			if (!series_runs(s, n, off, extra))
+		series_order(order, rep);
+		for (k = 0; k < NR_SERIES && !rc; k++) {
+			enum series s = order[k];
+
+			if (!series_runs(s, n, off, extra) || ran[s])
 				continue;
-			if (!info[s].clean && !region_is_dirty(&r)) {
-				rc = -EIO;
-				printk("bench: ptes of %lu pages not dirty before %s\n",
-				       n, info[s].name);
-				break;
-			}
-			rc = run_series(s, &r, &f, nr, &sets[s], rep);
-			if (rc)
-				printk("bench: %s%s at %lu pages failed: %d\n", info[s].name,
-				       info[s].clean ? " (clean)" : "", n, rc);
-			else if (!region_is_rw(&r))
-				rc = -EIO, printk("bench: %s left ptes of %lu pages not RW\n",
-						  info[s].name, n);
-			else if (!pmds_restored(&f))
-				rc = -EIO, printk("bench: %s left an L2 entry of %lu pages changed\n",
-						  info[s].name, n);
+			if (info[s].pair)
+				rc = run_pair(info[s].pair, &r, &f, nr, rep, off, extra, ran);
+			else
+				rc = run_checked(s, &r, &f, nr, rep);
+			ran[s] = true;
 		}
 	}
 	region_destroy(&f.mem);
