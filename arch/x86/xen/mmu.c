@@ -355,8 +355,17 @@ void xen_queue_pte_update(u64 ptr, u64 val, unsigned long va,
 	if (unlikely(l->held)) {
 		release_lone(l);
 	} else if (va && xen_mc_empty()) {
-		*l = (struct lone_update){ .held = true, .ptr = ptr, .val = val,
-					   .va = va, .caller = caller };
+		/*
+		 * Field by field: a compound literal would zero the whole
+		 * struct first, a rep stos that TCG runs one iteration per
+		 * translation block.
+		 */
+		l->held = true;
+		l->has_flush = false;
+		l->ptr = ptr;
+		l->val = val;
+		l->va = va;
+		l->caller = caller;
 		return;
 	}
 	queue_update(ptr, val, caller);
