@@ -96,8 +96,13 @@ void pte_unlock_range(unsigned long start, unsigned long end)
 		spin_unlock(&pte_locks[pte_lock_index(addr)]);
 }
 
-/* Could a TLB entry made from old allow an access that new forbids? */
-static bool pte_restricts(pte_t old, pte_t new)
+/*
+ * Could a TLB entry made from old allow an access that new forbids?
+ * (This and change_pte_range() are forced inline: under TCG every call
+ * and return is a lookup of the next translation block, a cost of the
+ * same order as the work of a one-page change.)
+ */
+static __always_inline bool pte_restricts(pte_t old, pte_t new)
 {
 	u64 o = pte_val(old) & ~(_PAGE_AD | _PAGE_XEN_ADDED);
 	u64 n = pte_val(new) & ~(_PAGE_AD | _PAGE_XEN_ADDED);
@@ -172,8 +177,9 @@ static bool change_pmd(unsigned long addr, pte_t *pmdp, pgprot_t newprot,
  * L2 entry is then made permissive, behind them in the same batch: at no
  * moment does the walk allow more than before or after the change.
  */
-static int change_pte_range(unsigned long addr, unsigned long end,
-			    pte_t *pmdp, pgprot_t newprot, bool *flush)
+static __always_inline int change_pte_range(unsigned long addr,
+					    unsigned long end, pte_t *pmdp,
+					    pgprot_t newprot, bool *flush)
 {
 	pte_t pmd = pmdp ? ptep_read(pmdp) : __pte(_PAGE_PRESENT | _PAGE_RW);
 	bool push = !pmd_permissive(pmd);

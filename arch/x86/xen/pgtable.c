@@ -24,9 +24,8 @@ unsigned long xen_initial_map_pfns;
 u64 ptmap_mfn[PTMAP_SLOTS];
 static unsigned int ptmap_used;
 static pte_t *ptmap_l1;		/* the ptmap's own L1, via the ptmap */
-static pte_t *area_l2;		/* our L2 for the top gigabyte */
-/* The ptmap address of the L1 under each entry of area_l2 (NULL: none). */
-static pte_t *area_l1[PTRS_PER_PTE];
+pte_t *xen_area_l2;
+pte_t *xen_area_l1[PTRS_PER_PTE];
 
 unsigned int ptmap_pages_used(void)
 {
@@ -62,17 +61,12 @@ static pte_t *table_entry(pte_t *table, unsigned long va, unsigned int shift)
 	return &table[(va >> shift) & (PTRS_PER_PTE - 1)];
 }
 
-pte_t *lookup_pte(unsigned long va)
+pte_t *lookup_pte_walk(unsigned long va)
 {
 	pte_t *t = (pte_t *)xen_start_info->pt_base;
 	static const unsigned int shifts[] = { PGDIR_SHIFT, PUD_SHIFT, PMD_SHIFT };
 	unsigned int i;
 
-	/* The area we built ourselves: no walk, no search of the ptmap. */
-	if (va >= XEN_AREA_START && area_l2) {
-		t = area_l1[(va >> PMD_SHIFT) & (PTRS_PER_PTE - 1)];
-		return t ? table_entry(t, va, PAGE_SHIFT) : NULL;
-	}
 	for (i = 0; i < ARRAY_SIZE(shifts); i++) {
 		pte_t e = ptep_read(table_entry(t, va, shifts[i]));
 
@@ -81,13 +75,6 @@ pte_t *lookup_pte(unsigned long va)
 		t = pt_virt(pte_mfn(e));
 	}
 	return table_entry(t, va, PAGE_SHIFT);
-}
-
-pte_t *lookup_pmd(unsigned long va)
-{
-	if (va >= XEN_AREA_START && area_l2)
-		return table_entry(area_l2, va, PMD_SHIFT);
-	return lookup_entry(va, 2);
 }
 
 pte_t pte_effective(unsigned long va)
@@ -190,7 +177,7 @@ int vmap_populate_l1(unsigned long va)
 
 	if (va < VMAP_START || va >= VMAP_END)
 		return -EINVAL;
-	pmd = table_entry(area_l2, va, PMD_SHIFT);
+	pmd = table_entry(xen_area_l2, va, PMD_SHIFT);
 	if (pte_present(ptep_read(pmd)))
 		return 0;
 	mfn = new_table_page(&virt);
@@ -201,7 +188,7 @@ int vmap_populate_l1(unsigned long va)
 	if (rc)
 		pr_err("hooking L1 mfn %#lx for va %#lx: %d\n", mfn, va, rc);
 	else
-		area_l1[(va >> PMD_SHIFT) & (PTRS_PER_PTE - 1)] = virt;
+		xen_area_l1[(va >> PMD_SHIFT) & (PTRS_PER_PTE - 1)] = virt;
 	return rc;
 }
 
@@ -272,9 +259,9 @@ void xen_pgtable_init(void)
 	ptmap_mfn[0] = l2mfn;
 	ptmap_mfn[1] = l1mfn;
 	ptmap_used = 2;
-	area_l1[0] = ptmap_slot_virt(1);
+	xen_area_l1[0] = ptmap_slot_virt(1);
 	ptmap_l1 = ptmap_slot_virt(1);
-	area_l2 = ptmap_slot_virt(0);
+	xen_area_l2 = ptmap_slot_virt(0);
 }
 
 /*

@@ -26,14 +26,48 @@
 extern unsigned long xen_initial_map_pfns;
 
 void xen_pgtable_init(void);
-/* The L1 entry mapping va, or NULL if no L1 table covers it. */
-pte_t *lookup_pte(unsigned long va);
+/*
+ * Our L2 for the top gigabyte (NULL until xen_pgtable_init() made it),
+ * and the ptmap address of the L1 under each of its entries (NULL: none).
+ * Written only while page tables are set up; read by the lookups below.
+ */
+extern pte_t *xen_area_l2;
+extern pte_t *xen_area_l1[PTRS_PER_PTE];
+/* lookup_pte() outside our area: the whole walk. */
+pte_t *lookup_pte_walk(unsigned long va);
+/*
+ * The entry mapping va at level 4 (L4) .. 1 (the pte), through the whole
+ * walk; NULL if there is none (a level above not present, or large).
+ */
+pte_t *lookup_entry(unsigned long va, unsigned int level);
+
+/*
+ * The L1 entry mapping va, or NULL if no L1 table covers it.  Inline for
+ * our area, where every protection change happens: two loads, no walk
+ * (under TCG a call and its return cost more than the lookup).
+ */
+static inline pte_t *lookup_pte(unsigned long va)
+{
+	pte_t *l1;
+
+	if (va < XEN_AREA_START || !xen_area_l2)
+		return lookup_pte_walk(va);
+	l1 = xen_area_l1[(va >> PMD_SHIFT) & (PTRS_PER_PTE - 1)];
+	return l1 ? &l1[(va >> PAGE_SHIFT) & (PTRS_PER_PTE - 1)] : NULL;
+}
+
 /*
  * The L2 entry above va's L1 table (the level a protection change may be
- * made at, mm/mprotect.c), or NULL if there is none; for the vmap area
- * it is an entry of our own L2, found without a walk.
+ * made at, mm/mprotect.c), or NULL if there is none; for our area it is
+ * an entry of our own L2, found without a walk.
  */
-pte_t *lookup_pmd(unsigned long va);
+static inline pte_t *lookup_pmd(unsigned long va)
+{
+	if (va < XEN_AREA_START || !xen_area_l2)
+		return lookup_entry(va, 2);
+	return &xen_area_l2[(va >> PMD_SHIFT) & (PTRS_PER_PTE - 1)];
+}
+
 /*
  * The pte for va as the walk sees it: protection across the L2 entry and
  * the pte (pte_under_pmd()), the pte's own frame and Accessed/Dirty.
@@ -75,11 +109,5 @@ static inline unsigned long pte_pfn(pte_t pte)
 
 /* Number of page-table pages created so far. */
 unsigned int ptmap_pages_used(void);
-
-/*
- * The entry mapping va at level 4 (L4) .. 1 (the pte), through the whole
- * walk; NULL if there is none (a level above not present, or large).
- */
-pte_t *lookup_entry(unsigned long va, unsigned int level);
 
 #endif
