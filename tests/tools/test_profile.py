@@ -88,10 +88,11 @@ class ProfileTest(unittest.TestCase):
         self.assertEqual(ph.mmu_requests, 5, "the lone op did not shift the marks")
 
     def test_split_mark_is_caught(self):
-        # One mark's halves far apart (preempted): one mark short.
+        # One mark's halves far apart in time (its vCPU descheduled for
+        # longer than MARK_TIME): one mark short.
         lines = dump()
         i = max(k for k, ln in enumerate(lines) if "physdev_op" in ln)
-        lines[i] = lines[i].replace("   1.", "   2.")
+        lines[i] = lines[i].replace("   1.", "   9.")
         events, _ = prof.parse_domain_dump(lines, 1, "synthetic")
         with self.assertRaises(Error, msg="a split mark leaves the count short"):
             prof.profile(events, SPANS)

@@ -40,8 +40,12 @@ EVENT_RE = re.compile(r"^\s*(\d+\.\d+) [|x \-]+ d(\d+)v(\d+) (.*)$")
 EIP_RE = re.compile(r"\beip ([0-9a-f]+)\b")
 HALVES_RE = re.compile(r"\[ ([0-9a-f]+) ([0-9a-f]+) \]")
 SPAN_RE = re.compile(r"SPAN (\S+) (\d+) (\S+) (\d+)\s*$")
-MARK_GAP = 8              # a timer interrupt in between adds 3-4
-MARK_TIME = 0.05          # s: TCG can deschedule a vCPU for milliseconds
+MARK_GAP = 8              # a timer interrupt in between adds 3-4; never
+                          # 9 or more: an empty phase puts 9 records
+                          # between one mark's off and the next one's on
+MARK_TIME = 1.0           # s: under TCG, with xentrace busy in dom0, a vCPU
+                          # can wait long between the halves; the gap in
+                          # records is what tells marks apart
 PT_CALLS = ("mmu_update", "mmuext_op", "update_va_mapping")
 
 
