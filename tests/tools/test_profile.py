@@ -40,6 +40,8 @@ def dump(extra_phys=0):
                 "   1.%06d x| d2v0 hypercall  1 (mmu_update) 9 updates\n" % next(t),
             ]
             lines += [PHYS % next(t)] * extra_phys
+        # The program's syscalls between two marks: at least 9 records.
+        lines += [IRET % next(t) for _ in range(9)]
         lines += [PHYS % next(t), IRET % next(t), PHYS % next(t), IRET % next(t)]
     return lines
 
@@ -74,8 +76,9 @@ class ProfileTest(unittest.TestCase):
         self.assertEqual(ph.emul["ptwr"], {"copy_pte_range": 2},
                          "both pte writes attributed to their function")
         self.assertEqual(ph.emul["privop"], {"xen_read_tsc": 1}, "the privop")
-        self.assertEqual(sum(ph.calls.values()), 4,
-                         "multicall, mmu_update, the unnamed 0x28, the iret after the mark")
+        self.assertEqual(sum(ph.calls.values()), 13,
+                         "multicall, mmu_update, the unnamed 0x28, the iret after the "
+                         "mark, the 9 irets before the next")
 
     def test_other_domain_ignored(self):
         ph = self.phases()[("fork", 8, "run")]
@@ -97,19 +100,39 @@ class ProfileTest(unittest.TestCase):
         with self.assertRaises(Error, msg="a split mark leaves the count short"):
             prof.profile(events, SPANS)
 
+    def at(self, line, dt, text):
+        """text (PHYS or IRET) timed dt after line."""
+        return text.replace("1.%06d", "%.6f") % (float(line.split()[0]) + dt)
+
     def test_preempted_mark_is_caught(self):
         # A mark preempted between its halves: the bitmap is dropped at
-        # the switch and loaded again when the task runs, two more
-        # physdev_ops that pair into a second mark.  One mark too many
-        # must not shift the phases silently.
+        # the switch, the other task runs (more than MARK_GAP records of
+        # this vCPU), and it is loaded again when the task comes back: a
+        # second run of physdev_ops.  One mark too many must not shift
+        # the phases silently.
         lines = dump()
         i = [k for k, ln in enumerate(lines) if "physdev_op" in ln][3]
-        t = float(lines[i].split()[0])
-        lines[i + 1:i + 1] = [PHYS.replace("1.%06d", "%.6f") % (t + 0.000001),
-                              PHYS.replace("1.%06d", "%.6f") % (t + 0.000002)]
+        other = [self.at(lines[i], 0.000002 + k * 1e-6, IRET) for k in range(12)]
+        lines[i + 1:i + 1] = [self.at(lines[i], 0.000001, PHYS)] + other + \
+            [self.at(lines[i], 0.000020, PHYS)]
         events, _ = prof.parse_domain_dump(lines, 1, "synthetic")
         with self.assertRaises(Error, msg="one mark too many is an error"):
             prof.profile(events, SPANS)
+
+    def test_interrupt_inside_a_mark(self):
+        # An interrupt between a mark's on and off: one or two more
+        # physdev_ops close to its halves (the bitmap written again on
+        # the way back to user mode).  Still one mark; the span's counts
+        # stay.  Pairing two by two made that two marks.
+        for extra in (1, 2):
+            lines = dump()
+            i = [k for k, ln in enumerate(lines) if "physdev_op" in ln][3]
+            lines[i + 1:i + 1] = [self.at(lines[i], 1e-7 * (k + 1), PHYS)
+                                  for k in range(extra)]
+            events, _ = prof.parse_domain_dump(lines, 1, "synthetic")
+            ph = prof.profile(events, SPANS)[("fork", 8, "run")]
+            self.assertEqual(ph.mmu_requests, 5,
+                             "%d extra op(s) inside a mark: the span is unchanged" % extra)
 
     def test_too_few_marks(self):
         events, _ = prof.parse_domain_dump(dump(), 1, "synthetic")

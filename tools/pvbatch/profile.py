@@ -40,9 +40,9 @@ EVENT_RE = re.compile(r"^\s*(\d+\.\d+) [|x \-]+ d(\d+)v(\d+) (.*)$")
 EIP_RE = re.compile(r"\beip ([0-9a-f]+)\b")
 HALVES_RE = re.compile(r"\[ ([0-9a-f]+) ([0-9a-f]+) \]")
 SPAN_RE = re.compile(r"SPAN (\S+) (\d+) (\S+) (\d+)\s*$")
-MARK_GAP = 8              # a timer interrupt in between adds 3-4; never
-                          # 9 or more: an empty phase puts 9 records
-                          # between one mark's off and the next one's on
+MARK_GAP = 8              # a timer interrupt in between adds 3-4; the
+                          # programs end every mark with 12 syscalls (12
+                          # irets), so two marks are never this close
 MARK_TIME = 1.0           # s: under TCG, with xentrace busy in dom0, a vCPU
                           # can wait long between the halves; the gap in
                           # records is what tells marks apart
@@ -191,32 +191,47 @@ class Phase:
 
 
 def find_marks(events):
-    """Marks, as (first, second) indices into events.
+    """Marks, as (first, last) indices into events.
 
-    A mark is ioperm() on, then off: a top-level physdev_op, at most
-    MARK_GAP records of that vCPU (an iret), and another physdev_op on
-    the same vCPU within MARK_TIME.  Lone physdev_ops (boot, a process
-    that used ioperm() exiting, on some kernels) pair with nothing.  A
-    mark whose halves are far apart is two lone ops (one mark short); one
-    preempted between its halves gains two ops at the task switch (the
-    I/O bitmap dropped, then loaded again) and pairs into two marks (one
-    too many).  Either way profile() refuses the count.
+    A mark is ioperm() on, then off: top-level physdev_ops on one vCPU,
+    each at most MARK_GAP records of that vCPU (an iret) and MARK_TIME
+    after the one before.  A run of two or more such ops is one mark: an
+    interrupt between on and off can add a third (the I/O bitmap written
+    again on the way back to user mode), and that is still one mark.
+    Two marks are never that close: the programs end each mark with
+    12 syscalls (bench/linux/mm-bench.c, ioperm_mark()).  A lone
+    physdev_op (boot, a process that used ioperm() exiting, on some
+    kernels) is a run of one, not a mark.  A mark whose halves are
+    far apart is two lone ops (one mark short); one preempted between its
+    halves gains two ops at the task switch (the I/O bitmap dropped, then
+    loaded again once the other task has run) and makes two runs (one
+    mark too many).  Either way profile() refuses the count.
     """
     nr_phys = abi().nr("physdev_op")
-    last, since, marks = {}, {}, []
+    runs, since, marks = {}, {}, []
+
+    def close(v):
+        first, last, n = runs.pop(v)
+        if n >= 2:
+            marks.append((first, last))
+
     for i, e in enumerate(events):
         v = e.vcpu
         if isinstance(e, trace.Record) and e.nr == nr_phys and e.new_call:
-            j = last.pop(v, None)
-            if j is not None and since[v] <= MARK_GAP and \
-                    e.time - events[j].time <= MARK_TIME:
-                marks.append((j, i))
+            run = runs.get(v)
+            if run and since[v] <= MARK_GAP and \
+                    e.time - events[run[1]].time <= MARK_TIME:
+                runs[v] = (run[0], i, run[2] + 1)
             else:
-                last[v] = i
+                if run:
+                    close(v)
+                runs[v] = (i, i, 1)
             since[v] = 0
-        elif v in last:
+        elif v in runs:
             since[v] += 1
-    return marks
+    for v in list(runs):
+        close(v)
+    return sorted(marks)
 
 
 def count(events, lo, hi, ph, symbols):
