@@ -969,7 +969,8 @@ static bool bench_parallel(unsigned long n, unsigned long nr)
 	bool ok = true;
 	int rc = 0;
 
-	if (pv_mmu_select("xen"))
+	/* Both, always: the series before may have left prot_level=pmd. */
+	if (pv_mmu_select("xen") || pv_mmu_select_prot_level("pte"))
 		return false;
 	for (cpu = 0; cpu < nr_cpus_online && !rc; cpu++, made++) {
 		rc = region_create(&par[cpu].r, n, 0, PAGE_KERNEL);
