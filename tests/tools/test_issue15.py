@@ -25,7 +25,9 @@ def sampled(backend, pages, samples, **kw):
     r = {"backend": backend, "pages": pages, "rounds": 1, "repeats": len(samples),
          "ns_per_pte": med, "ns_per_pte_min": min(samples),
          "ns_per_pte_ci95": ci, "ns_per_pte_samples": list(samples),
-         "hypercalls_per_pte": 1.0 / pages, "requests_per_hypercall": pages / 512,
+         "hypercalls_per_pte": 1.0 / pages,
+         "requests_per_hypercall": float(min(pages, 1024)) if backend == "xen"
+         else pages / 512,
          "traps_per_pte": 0.0, "flushes_per_mprotect": None
          if backend.endswith("floor") else 0.5, "domain": "initial", "ad": "dirty",
          "vcpus": 2}
@@ -49,8 +51,7 @@ def domain_rows(pmd=0.1, bound=0.05, unal=0.9, domain="initial"):
         rows += [sampled("floor", n, FLOOR, domain=domain),
                  sampled("xen+pmd", n, scaled(pmd), domain=domain),
                  sampled("pmd-floor", n, scaled(bound), domain=domain),
-                 sampled("xen", n, scaled(1.2), domain=domain, offset=256,
-                         requests_per_hypercall=float(n)),
+                 sampled("xen", n, scaled(1.2), domain=domain, offset=256),
                  sampled("xen+pmd", n, scaled(1.2 * unal), domain=domain,
                          offset=256)]
     return rows

@@ -11,8 +11,8 @@ import common
 from pvbatch import Error, results
 
 GUEST = {"backend": "xen", "pages": 8, "rounds": 1, "repeats": 1,
-         "ns_per_pte": 4605.5, "ns_per_pte_min": 4500, "hypercalls_per_pte": 0.0625,
-         "requests_per_hypercall": 16.0, "traps_per_pte": 0,
+         "ns_per_pte": 4605.5, "ns_per_pte_min": 4500, "hypercalls_per_pte": 0.125,
+         "requests_per_hypercall": 8.0, "traps_per_pte": 0,
          "flushes_per_mprotect": 1.0, "vcpus": 2, "cycles": 123456}
 LINUX = {"backend": "linux", "pages": 8, "rounds": 2, "repeats": 1,
          "ns_per_pte": 18212.0, "ns_per_pte_min": 18000.0,
@@ -56,6 +56,12 @@ class Rows(unittest.TestCase):
         self.bad(row(ad="DIRTY"), "an unknown A/D state")
         self.bad(row(parallel=0), "parallel 0")
         self.bad(row(workload=""), "an empty workload")
+
+    def test_xen_requests_per_hypercall(self):
+        results.check_row(row(pages=4096, requests_per_hypercall=1024.0))
+        results.check_row(row(backend="xen+pmd", requests_per_hypercall=1.0))
+        self.bad(row(pages=512, requests_per_hypercall=1.0, parallel=1),
+                 "xen rows sent as prot_level=pmd (one L2 request per table)")
 
     def test_nulls(self):
         self.bad(row(ns_per_pte=None), "a null time")

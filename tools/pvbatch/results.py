@@ -156,6 +156,9 @@ KEY_FIELDS = ("backend", "pages", "domain", "ad", "parallel", "workload", "offse
 CONFIG_FIELDS = KEY_FIELDS[2:]
 
 
+XEN_REQUESTS_MAX = 1024     # the guest's buffer: CONFIG_MC_ARGS_BYTES / 16
+
+
 def check_row(row, where="result"):
     """Raise Error unless row is a well-formed result."""
     if not isinstance(row, dict):
@@ -182,6 +185,16 @@ def check_row(row, where="result"):
         raise Error("%s: ns_per_pte %s outside its ns_per_pte_ci95 %s"
                     % (where, row["ns_per_pte"], ci))
     _check_samples(row, where)
+    # The xen backend (prot_level=pte) sends one request per pte, up to
+    # a full buffer (1024) per mmu_update: other counts mean a setting of
+    # another series leaked in (prot_level=pmd once did, into the
+    # parallel rows).
+    rq = row.get("requests_per_hypercall")
+    if row["backend"] == "xen" and rq is not None and \
+            not _close(rq, min(row["pages"], XEN_REQUESTS_MAX)):
+        raise Error("%s: xen at %d pages sent %s requests per hypercall, not %d "
+                    "(a series run with another prot_level?)"
+                    % (where, row["pages"], rq, min(row["pages"], XEN_REQUESTS_MAX)))
     return row
 
 
