@@ -1003,10 +1003,6 @@ static bool bench_parallel(unsigned long n, unsigned long nr)
 	return ok;
 }
 
-/*
- * Every series at n pages, on a region starting off pages into its first
- * L1 table; extra: the unaligned run (xen and xen+pmd only, no parallel).
- */
 /* One measurement of series s, and the checks that it did its job. */
 static int run_checked(enum series s, struct region *r, struct floor_reqs *f,
 		       unsigned long nr, unsigned int rep)
@@ -1098,6 +1094,10 @@ static void series_order(enum series *order, unsigned int rep)
 	}
 }
 
+/*
+ * Every series at n pages, on a region starting off pages into its first
+ * L1 table; extra: the unaligned run (xen and xen+pmd only, no parallel).
+ */
 static bool bench_one_size(unsigned long n, unsigned long nr, unsigned long off,
 			   bool extra)
 {
