@@ -45,41 +45,57 @@ bool xen_mc_callback(mc_callback_t fn, void *data)
 	return true;
 }
 
-static long issue_direct(const struct mc_call *c, unsigned int *done)
+static long issue_direct(struct mc_call *c)
 {
 	switch (c->op) {
 	case __HYPERVISOR_mmu_update:
-		return HYPERVISOR_mmu_update(c->reqs, c->count, done, DOMID_SELF);
+		return HYPERVISOR_mmu_update(c->reqs, c->count, &c->done, DOMID_SELF);
 	case __HYPERVISOR_mmuext_op:
-		return HYPERVISOR_mmuext_op(c->reqs, c->count, done, DOMID_SELF);
+		return HYPERVISOR_mmuext_op(c->reqs, c->count, &c->done, DOMID_SELF);
 	}
 	panic("xen_mc: cannot issue hypercall %u", c->op);
 }
 
-/* Write the entries Xen is to see from our records, and issue them. */
-static void issue_multicall(struct mc_buffer *b, unsigned int n)
+/* Write the entries Xen is to see from the records, and issue them. */
+static void issue_multicall(struct mc_call *calls, unsigned int n)
 {
+	struct multicall_entry *entries = __xen_mc_buffer()->entries;
 	unsigned int i;
 	long rc;
 
 	for (i = 0; i < n; i++) {
-		struct multicall_entry *e = &b->entries[i];
-		const struct mc_call *c = &b->calls[i];
+		struct multicall_entry *e = &entries[i];
+		struct mc_call *c = &calls[i];
 
 		e->op = c->op;
 		e->result = 0;
 		e->args[0] = (unsigned long)c->reqs;
 		e->args[1] = c->count;
-		e->args[2] = (unsigned long)&b->done[i];
+		e->args[2] = (unsigned long)&c->done;
 		e->args[3] = DOMID_SELF;
 		hypercall_account_subcall(c->op, e->args);
 	}
-	rc = HYPERVISOR_multicall(b->entries, n);
+	rc = HYPERVISOR_multicall(entries, n);
 	if (rc)
 		panic("xen_mc: multicall of %u entries itself failed: %ld", n, rc);
 	/* From here on, only each result is ours to read. */
 	for (i = 0; i < n; i++)
-		b->calls[i].result = (long)b->entries[i].result;
+		calls[i].result = (long)entries[i].result;
+}
+
+void xen_mc_call(struct mc_call *calls, unsigned int n)
+{
+	unsigned int i;
+
+	if (n > CONFIG_MC_ENTRIES)
+		panic("xen_mc: %u calls, more than %u entries", n,
+		      CONFIG_MC_ENTRIES);
+	for (i = 0; i < n; i++)
+		calls[i].done = 0;
+	if (n == 1)
+		calls[0].result = issue_direct(&calls[0]);
+	else if (n > 1)
+		issue_multicall(calls, n);
 }
 
 /*
@@ -93,20 +109,14 @@ long xen_mc_issue(void)
 	struct mc_issued batch = { .calls = b->calls, .nr = n };
 	long err = 0;
 
-	for (i = 0; i < n; i++)
-		b->done[i] = 0;
-	if (n == 1) {
-		b->calls[0].result = issue_direct(&b->calls[0], &b->done[0]);
+	xen_mc_call(b->calls, n);
+	if (n == 1)
 		b->stats.direct++;
-	} else if (n > 1) {
-		issue_multicall(b, n);
+	else if (n > 1)
 		b->stats.multicalls++;
-	}
-	for (i = 0; i < n; i++) {
-		b->calls[i].done = b->done[i];
+	for (i = 0; i < n; i++)
 		if (!err && b->calls[i].result < 0)
 			err = b->calls[i].result;
-	}
 	if (n)
 		b->stats.issued++;
 	for (i = 0; i < b->nr_cb; i++)

@@ -15,7 +15,9 @@
  *                         argument space begins;
  *   xen_mc_callback()     run a function once the batch has been issued;
  *   xen_mc_issue()        issue the batch: one entry as a direct call,
- *                         more as one multicall; then run the callbacks.
+ *                         more as one multicall; then run the callbacks;
+ *   xen_mc_call()         issue records kept by the caller, outside the
+ *                         buffer, the same way (no callbacks).
  * The first two return where to write the request, or NULL if there is no
  * room: the buffer never issues on its own.
  *
@@ -24,8 +26,8 @@
  * continuation into its entry.  So the buffer keeps its own record of each
  * entry (op, request array, count), writes the multicall_entry array from
  * it just before the call, and reads back only each result and the done
- * count Xen was given a pointer to (which Xen accumulates across a
- * continuation).  The callbacks see those records.
+ * count, which Xen writes into the record itself (and accumulates across
+ * a continuation).  The callbacks see those records.
  */
 #ifndef _ASM_X86_XEN_MULTICALLS_H
 #define _ASM_X86_XEN_MULTICALLS_H
@@ -53,7 +55,7 @@ struct mc_call {
 	unsigned int op;		/* __HYPERVISOR_mmu_update or _mmuext_op */
 	unsigned int count;		/* requests queued */
 	void *reqs;			/* in the buffer's argument space */
-	unsigned int done;		/* requests Xen applied */
+	unsigned int done;		/* requests Xen applied: Xen writes it */
 	long result;			/* 0, or Xen's error */
 };
 
@@ -83,9 +85,8 @@ struct mc_buffer {
 		void *data;
 	} cb[MC_CALLBACKS];
 	unsigned int nr_cb;
-	/* Handed to Xen: written from calls[] just before each multicall. */
+	/* Handed to Xen: written from the records just before each multicall. */
 	struct multicall_entry entries[CONFIG_MC_ENTRIES];
-	unsigned int done[CONFIG_MC_ENTRIES];
 	struct mc_stats stats;
 };
 
@@ -120,6 +121,13 @@ static inline void *xen_mc_extend_args(unsigned int op, size_t size,
 bool xen_mc_callback(mc_callback_t fn, void *data);
 /* 0, or the first entry's error: the callbacks say what became of it. */
 long xen_mc_issue(void);
+/*
+ * Issue n records (n <= CONFIG_MC_ENTRIES) as one hypercall, as
+ * xen_mc_issue() would, and set each one's result and done.  The buffer
+ * lends its multicall_entry array for the call: it holds nothing between
+ * calls.
+ */
+void xen_mc_call(struct mc_call *calls, unsigned int n);
 
 /* Nothing queued, and no callback waiting? */
 static inline bool xen_mc_empty(void)
