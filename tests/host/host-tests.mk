@@ -48,7 +48,7 @@ HOST_DEPS	:= $(HOST_SUPPORT) $(HOST_UNDER_TEST) $(HOST_DIR)/mc-double.h \
 			      include/linux/*.h include/xen/interface/*.h)
 
 # One binary per test file, plain and under ASan+UBSan.
-HOST_TESTS	:= buffer lazy txn lone tlb recovery
+HOST_TESTS	:= buffer lazy txn lone lone-queued tlb recovery
 HOST_TEST_DEPS	:= $(HOST_DEPS) $(HOST_DIR)/test-common.c $(HOST_DIR)/test-common.h \
 		   $(HOST_DIR)/run-host-test.sh
 HOST_TEST_BINS	:= $(foreach t,$(HOST_TESTS),$(HOST_O)/test-$(t) $(HOST_O)/test-$(t)-san)

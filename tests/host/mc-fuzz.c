@@ -51,9 +51,11 @@
  *  - the lone update: an update_va_mapping is the first call of a leave
  *    or issue, and stands for exactly the update made with a va into an
  *    empty batch, when nothing but an INVLPG of its page followed (its
- *    flags then INVLPG and LOCAL or ALL as the flush was made); such an
- *    update always goes so; refused, it is followed at once by the
- *    update, then its INVLPG, as queued.
+ *    flags then INVLPG and LOCAL or ALL as the flush was made), and when
+ *    it writes what the request would (NORMAL, or PRESERVE_AD with A and
+ *    D in val); such an update always goes so; refused, it is followed
+ *    at once by the update, then its INVLPG, as queued.  Any other lone
+ *    update is checked as every queued one is.
  *
  * A violation aborts with a "model:" line.  At exit a summary per double
  * mode: "mc-fuzz: mode=M runs=N ..." with what the mode exercised.  A
@@ -401,6 +403,22 @@ static void see_uvm(const struct hc_req *r, unsigned int i)
 	nowed = f ? 2 : 1;
 }
 
+/*
+ * The update_va_mapping a leave or issue must start with: the lone
+ * update, if that writes what its request would.  Otherwise it goes as
+ * queued, and is checked as any queued update is.
+ */
+static unsigned int lone_uvm(void)
+{
+	const struct mreq *u = &rq[cand_u];
+
+	if (cand_u && ((u->ptr & 3) == MMU_NORMAL_PT_UPDATE ||
+		       (u->val & AD) == AD))
+		return cand_u;
+	cand_u = cand_f = 0;
+	return 0;
+}
+
 /* Take in what the double saw since the last sync. */
 static void sync(void)
 {
@@ -664,9 +682,8 @@ static void op_update(unsigned int p, unsigned int how, unsigned int bits)
 	q->ptr = ma(p) | (how & 1 ? MMU_PT_UPDATE_PRESERVE_AD : MMU_NORMAL_PT_UPDATE);
 	q->val = (u64)id_of(q) << 12 | _PAGE_PRESENT | (bits & 2) |
 		 (how & 8 ? AD : (bits << 3) & AD);
-	/* The contract: a va only where the pte ends up the same. */
-	if ((how & 2) && (!(how & 1) ||
-			  ((q->val & AD) == AD && (ref[p] & AD) == AD)))
+	/* The va its pte maps: the policy decides what it may do with it. */
+	if (how & 2)
 		q->va = va_of(p);
 	if (fault)
 		take_snap();
@@ -754,13 +771,13 @@ static void op_txn(unsigned int p, unsigned int bits, bool fault)
 
 		q->ptr = ma(p) | MMU_PT_UPDATE_PRESERVE_AD;
 		q->val = backend == 1 && ad ? newv | AD : newv;
-		q->va = backend == 1 && ad ? va_of(p) : 0;
+		q->va = backend == 1 ? va_of(p) : 0;
 	}
 	model_write(q);
 	/* xen-nobatch's commit goes at once, after what is queued. */
 	first = backend == 2 && lazy_now();
 	if (first)
-		want_uvm = cand_u;
+		want_uvm = lone_uvm();
 	call_commit(va_of(p), &ptes[p], old, __pte(newv));
 out:
 	op_end();
@@ -820,7 +837,7 @@ static void op_issue(void)
 	int rc;
 
 	op_begin(false);
-	want_uvm = cand_u;
+	want_uvm = lone_uvm();
 	rc = xen_mmu_issue();
 	op_end();
 	CHECK(rc == (g_lazy ? sec_err : 0), "xen_mmu_issue: %d, expected %d",
@@ -843,7 +860,7 @@ static void op_leave(void)
 	int rc;
 
 	op_begin(false);
-	want_uvm = cand_u;
+	want_uvm = lone_uvm();
 	if (rc_on) {
 		gen_m++;
 		if (others_busy_m())
@@ -879,7 +896,7 @@ static void op_now(unsigned int p, unsigned int bits, bool fault)
 	q->val = (u64)id_of(q) << 12 | _PAGE_PRESENT | ((bits << 4) & AD);
 	model_write(q);
 	if (first)
-		want_uvm = cand_u;
+		want_uvm = lone_uvm();
 	else
 		take_snap();
 	rc = xen_mmu_update_now(q->ptr, q->val, q->caller);

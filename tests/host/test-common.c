@@ -109,6 +109,13 @@ void qva(unsigned int i)
 			     CALLER(i));
 }
 
+void qpad(unsigned int i, u64 ad)
+{
+	hc_va_register(VA(i), MA(i));
+	xen_queue_pte_update(MA(i) | MMU_PT_UPDATE_PRESERVE_AD, VAL(i) | ad,
+			     VA(i), CALLER(i));
+}
+
 void flush_pages(unsigned int i, unsigned int n)
 {
 	unsigned long start = VA(i) & PAGE_MASK;
@@ -130,6 +137,7 @@ struct xen_mmu_stats mmu_delta(void)
 		.uvm = now->uvm - base->uvm,
 		.uvm_invlpg = now->uvm_invlpg - base->uvm_invlpg,
 		.uvm_refused = now->uvm_refused - base->uvm_refused,
+		.lone = now->lone - base->lone,
 		.failures = now->failures - base->failures,
 	};
 }

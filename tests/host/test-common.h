@@ -89,6 +89,8 @@ static inline bool in_mode(enum hc_mode m)
 /* Through the policy: request i (va 0: never as update_va_mapping). */
 void q(unsigned int i);
 void qva(unsigned int i);
+/* Request i as PRESERVE_AD, val carrying the bits ad, with its va. */
+void qpad(unsigned int i, u64 ad);
 /* Through the pv op: a flush of one page at VA(i), or of n pages. */
 void flush_page(unsigned int i);
 void flush_pages(unsigned int i, unsigned int n);

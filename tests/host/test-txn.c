@@ -221,6 +221,27 @@ static void test_xen_lone_without_ad(void **state)
 	expect_no_uvm();
 }
 
+/*
+ * ... yet it is still a lone update: with the INVLPG of its page, one
+ * multicall of the two, sent without the buffer.
+ */
+static void test_xen_lone_clean_with_flush(void **state)
+{
+	(void)state;
+	ptes[0] = __pte(0x5000 | _PAGE_PRESENT | _PAGE_RW);
+	arch_enter_lazy_mmu_mode();
+	commit(0, 0x5000 | _PAGE_PRESENT);
+	flush_tlb_range(ADDR(0), ADDR(1));
+	expect_eq(arch_leave_lazy_mmu_mode(), 0, "leave");
+	expect_eq(hc_hypercalls(), 1, "hypercalls");
+	expect_eq(hc.calls[0].op, MULTI, "call 0: op");
+	expect_eq(hc.calls[0].count, 2, "call 0: entries");
+	expect_eq(hc.reqs[1].ext.cmd, MMUEXT_INVLPG_LOCAL, "request 1: the INVLPG");
+	expect_eq(mmu_delta().lone, 1, "stats: lone updates as queued");
+	expect_eq(mc_delta().issued, 0, "batches issued by the buffer");
+	expect_no_uvm();
+}
+
 /* generic: the set is MMU_NORMAL_PT_UPDATE, so always eligible. */
 static void test_generic_lone_uvm(void **state)
 {
@@ -346,6 +367,7 @@ int main(void)
 		TT(test_init_falls_back),
 		TT(test_xen_lone_ad_uvm),
 		TT(test_xen_lone_without_ad),
+		TT(test_xen_lone_clean_with_flush),
 		TT(test_generic_lone_uvm),
 		TT(test_set_pte_at),
 		TT(test_set_pte_at_batched),

@@ -18,15 +18,21 @@
  *               clear is a cmpxchg on the read-only pte that Xen traps
  *               and emulates; the set is an MMU_NORMAL_PT_UPDATE request.
  *
- * The lone update.  A batch that would hold one pte update, perhaps
- * followed by an INVLPG of its page, goes as one update_va_mapping
- * (UVMF_INVLPG for the flush): one hypercall instead of a multicall of
- * two, which costs about twice as much.  update_va_mapping has no
- * PRESERVE_AD form, so only an update whose queuer says the pte ends up
- * the same either way may go so (the va of xen_queue_pte_update()).  The
- * first such update of an empty batch is held back; anything queued
- * after it puts it into the batch first.  If Xen refuses the
- * update_va_mapping, the update and its flush are issued as queued.
+ * The lone update.  The first update of an empty batch, if the queuer
+ * names the va its pte maps (xen_queue_pte_update()), is held back out
+ * of the buffer; an INVLPG of its page may join it, and anything else
+ * queued puts it into the batch first.  A batch of one pte update and
+ * perhaps that INVLPG, the whole of most one-page changes, then goes
+ * without the buffer's bookkeeping, in one hypercall:
+ *  - as update_va_mapping (UVMF_INVLPG for the flush), when that writes
+ *    what Xen would write for the request (uvm_writes_same()): one
+ *    hypercall instead of a multicall of two, which costs about twice as
+ *    much.  update_va_mapping has no PRESERVE_AD form: a PRESERVE_AD
+ *    update goes so only if its val has Accessed and Dirty set already.
+ *    If Xen refuses it, the update and its flush are issued as queued;
+ *  - otherwise as queued: one mmu_update, or a multicall of it and the
+ *    INVLPG (xen_mc_call(), from records of its own).  Each call holds
+ *    one request, so recovery is only a report.
  *
  * A batch holds at most one entry of pte updates, and after it only TLB
  * flushes: an update that would follow a flush issues the batch first.
@@ -60,11 +66,11 @@
 #include <asm-generic/pgtable.h>
 #include <pvbatch/cmdline.h>
 
-/* The update held back as a possible update_va_mapping (see above). */
+/* The update held back out of the buffer (see above). */
 struct lone_update {
 	bool held;
 	bool has_flush;			/* an INVLPG of its page joined it */
-	u64 ptr, val;
+	struct mmu_update req;		/* as queued */
 	unsigned long va, caller;
 	struct mmuext_op flush;
 	unsigned long flush_caller;
@@ -268,12 +274,28 @@ static void queue_flush(const struct mmuext_op *op, unsigned long caller)
 static void release_lone(struct lone_update *l)
 {
 	l->held = false;
-	queue_update(l->ptr, l->val, l->caller);
+	queue_update(l->req.ptr, l->req.val, l->caller);
 	if (l->has_flush)
 		queue_flush(&l->flush, l->flush_caller);
 }
 
-static void issue_lone(struct xen_mmu_cpu *m)
+/*
+ * Would update_va_mapping write what Xen writes for u?  A NORMAL update
+ * writes val.  A PRESERVE_AD one writes val with the pte's Accessed and
+ * Dirty ORed in, which is val if val has both: the hardware only ever
+ * sets them.
+ */
+static bool uvm_writes_same(const struct mmu_update *u)
+{
+	u64 cmd = u->ptr & 3;		/* the command bits (xen.h) */
+
+	return cmd == MMU_NORMAL_PT_UPDATE ||
+	       (cmd == MMU_PT_UPDATE_PRESERVE_AD &&
+		(u->val & _PAGE_AD) == _PAGE_AD);
+}
+
+/* The held update as update_va_mapping; false if Xen refused it. */
+static bool issue_lone_uvm(struct xen_mmu_cpu *m)
 {
 	struct lone_update *l = &m->lone;
 	unsigned long flags = UVMF_NONE;
@@ -281,16 +303,46 @@ static void issue_lone(struct xen_mmu_cpu *m)
 	if (l->has_flush)
 		flags = UVMF_INVLPG | (l->flush.cmd == MMUEXT_INVLPG_ALL ?
 				       UVMF_ALL : UVMF_LOCAL);
-	if (HYPERVISOR_update_va_mapping(l->va, l->val, flags) < 0) {
-		/* Nothing changed: send it as queued, to be reported so. */
+	if (HYPERVISOR_update_va_mapping(l->va, l->req.val, flags) < 0) {
+		/* Nothing changed: it goes as queued, to be reported so. */
 		m->stats.uvm_refused++;
-		release_lone(l);
-		return;
+		return false;
 	}
-	l->held = false;
 	m->stats.uvm++;
 	if (l->has_flush)
 		m->stats.uvm_invlpg++;
+	return true;
+}
+
+/*
+ * The held update as queued, and its INVLPG: one request per call, so a
+ * refusal is only reported (Xen still runs the INVLPG's entry).
+ */
+static void issue_lone_queued(struct xen_mmu_cpu *m)
+{
+	struct lone_update *l = &m->lone;
+	struct mc_call c[2];
+	unsigned int i, n = l->has_flush ? 2 : 1;
+
+	c[0].op = __HYPERVISOR_mmu_update;
+	c[0].reqs = &l->req;
+	c[0].count = 1;
+	c[1].op = __HYPERVISOR_mmuext_op;
+	c[1].reqs = &l->flush;
+	c[1].count = 1;
+	xen_mc_call(c, n);
+	m->stats.lone++;
+	for (i = 0; i < n; i++)
+		if (c[i].result < 0)
+			finish_call(c[i].op, c[i].reqs, 1, c[i].done, c[i].result,
+				    i ? l->flush_caller : l->caller);
+}
+
+static void issue_lone(struct xen_mmu_cpu *m)
+{
+	if (!uvm_writes_same(&m->lone.req) || !issue_lone_uvm(m))
+		issue_lone_queued(m);
+	m->lone.held = false;
 }
 
 /* Issue everything queued on this vCPU. */
@@ -342,32 +394,44 @@ int xen_mmuext_now(const struct mmuext_op *op, unsigned long caller)
 	return (int)err;
 }
 
+/*
+ * Inside a lazy section with no update held: hold this one if it is the
+ * first of an empty batch and has a va (see "The lone update").
+ */
+static __always_inline bool hold_lone(struct xen_mmu_cpu *m, u64 ptr, u64 val,
+				      unsigned long va, unsigned long caller)
+{
+	struct lone_update *l = &m->lone;
+
+	if (!va || !xen_mc_empty())
+		return false;
+	/*
+	 * Field by field: a compound literal would zero the whole struct
+	 * first, a rep stos that TCG runs one iteration per translation
+	 * block.
+	 */
+	l->held = true;
+	l->has_flush = false;
+	l->req.ptr = ptr;
+	l->req.val = val;
+	l->va = va;
+	l->caller = caller;
+	return true;
+}
+
 void xen_queue_pte_update(u64 ptr, u64 val, unsigned long va,
 			  unsigned long caller)
 {
 	struct xen_mmu_cpu *m = this_mmu();
-	struct lone_update *l = &m->lone;
 
 	if (!lazy_here(m)) {
 		xen_mmu_update_now(ptr, val, caller);
 		return;
 	}
-	if (unlikely(l->held)) {
-		release_lone(l);
-	} else if (va && xen_mc_empty()) {
-		/*
-		 * Field by field: a compound literal would zero the whole
-		 * struct first, a rep stos that TCG runs one iteration per
-		 * translation block.
-		 */
-		l->held = true;
-		l->has_flush = false;
-		l->ptr = ptr;
-		l->val = val;
-		l->va = va;
-		l->caller = caller;
+	if (unlikely(m->lone.held))
+		release_lone(&m->lone);
+	else if (hold_lone(m, ptr, val, va, caller))
 		return;
-	}
 	queue_update(ptr, val, caller);
 }
 
@@ -450,18 +514,16 @@ static pte_t xen_ptep_modify_prot_start(unsigned long addr, pte_t *ptep)
 /*
  * Xen ORs the pte's Accessed/Dirty bits into val.  If start already saw
  * both set, there is nothing left for the hardware to set (it never
- * clears them), so val with both set is exactly what Xen will write, and
- * a plain update_va_mapping would write the same: offer the va.
+ * clears them), so val with both set is exactly what Xen will write:
+ * put them in, and a lone update may go as update_va_mapping.
  */
 static void xen_ptep_modify_prot_commit(unsigned long addr, pte_t *ptep,
 					pte_t old, pte_t pte)
 {
-	bool ad = (pte_val(old) & _PAGE_AD) == _PAGE_AD;
-
-	if (ad)
+	if ((pte_val(old) & _PAGE_AD) == _PAGE_AD)
 		pte = __pte(pte_val(pte) | _PAGE_AD);
 	queue_pte(ptep_to_machine(ptep) | MMU_PT_UPDATE_PRESERVE_AD,
-		  pte_val(pte), ad ? addr : 0, _RET_IP_);
+		  pte_val(pte), addr, _RET_IP_);
 }
 
 static void xen_ptep_modify_prot_commit_nobatch(unsigned long addr, pte_t *ptep,

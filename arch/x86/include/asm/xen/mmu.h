@@ -19,10 +19,9 @@ bool xen_lazy_mmu(void);
 /*
  * Write one pte: request {ptr (machine address | MMU_* command), val},
  * queued in this vCPU's batch if xen_lazy_mmu(), else issued at once.
- * va: where the pte maps, if sending it as update_va_mapping(va, val)
- * would leave the pte exactly as the request would (always true of
- * MMU_NORMAL_PT_UPDATE; of MMU_PT_UPDATE_PRESERVE_AD only when the pte
- * already has Accessed and Dirty set and val carries both), else 0.
+ * va: the linear address the pte maps, if ptr is an L1 entry, else 0.
+ * With a va, a batch's only update may go as update_va_mapping(va, val),
+ * when that writes what the request would (mmu.c, "The lone update").
  */
 void xen_queue_pte_update(u64 ptr, u64 val, unsigned long va,
 			  unsigned long caller);
@@ -47,6 +46,7 @@ struct xen_mmu_stats {
 	u64 uvm;			/* lone updates sent as update_va_mapping */
 	u64 uvm_invlpg;			/* of which carried their INVLPG */
 	u64 uvm_refused;		/* then sent as queued */
+	u64 lone;			/* lone updates sent as queued */
 	u64 failures;			/* refused requests */
 	/* TLB flushes of changed ranges, by how far they reach: */
 	u64 flush_local;		/* this vCPU only (others idle) */
