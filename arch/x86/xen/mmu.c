@@ -295,7 +295,7 @@ static bool uvm_writes_same(const struct mmu_update *u)
 }
 
 /* The held update as update_va_mapping; false if Xen refused it. */
-static bool issue_lone_uvm(struct xen_mmu_cpu *m)
+static __always_inline bool issue_lone_uvm(struct xen_mmu_cpu *m)
 {
 	struct lone_update *l = &m->lone;
 	unsigned long flags = UVMF_NONE;
@@ -338,7 +338,7 @@ static void issue_lone_queued(struct xen_mmu_cpu *m)
 				    i ? l->flush_caller : l->caller);
 }
 
-static void issue_lone(struct xen_mmu_cpu *m)
+static __always_inline void issue_lone(struct xen_mmu_cpu *m)
 {
 	if (!uvm_writes_same(&m->lone.req) || !issue_lone_uvm(m))
 		issue_lone_queued(m);
@@ -346,11 +346,12 @@ static void issue_lone(struct xen_mmu_cpu *m)
 }
 
 /* Issue everything queued on this vCPU. */
-static void issue_pending(struct xen_mmu_cpu *m)
+static __always_inline void issue_pending(struct xen_mmu_cpu *m)
 {
 	if (m->lone.held)
 		issue_lone(m);
-	xen_mc_issue();
+	if (!xen_mc_empty())
+		xen_mc_issue();
 }
 
 /*
@@ -437,9 +438,10 @@ void xen_queue_pte_update(u64 ptr, u64 val, unsigned long va,
 
 /*
  * The per-pte step, inline: if the batch's last entry can take one more
- * update, that is all there is to do.  Anything else (not lazy, a held
- * lone update, an empty or full batch, a flush last) takes the way
- * through xen_queue_pte_update(), which decides the same way.
+ * update, or the update is the one to hold, that is all there is to do.
+ * Anything else (not lazy, a held lone update, a full batch, a flush
+ * last) takes the way through xen_queue_pte_update(), which decides the
+ * same way.
  */
 static __always_inline void queue_pte(u64 ptr, u64 val, unsigned long va,
 				      unsigned long caller)
@@ -455,6 +457,8 @@ static __always_inline void queue_pte(u64 ptr, u64 val, unsigned long va,
 			u->val = val;
 			return;
 		}
+		if (hold_lone(m, ptr, val, va, caller))
+			return;
 	}
 	xen_queue_pte_update(ptr, val, va, caller);
 }
@@ -703,7 +707,7 @@ static void xen_flush_tlb_range(unsigned long start, unsigned long end)
 		m->stats.flush_all++;
 	else
 		m->stats.flush_local++;
-	if (!xen_lazy_mmu()) {
+	if (!lazy_here(m)) {
 		xen_mmuext_now(&op, _RET_IP_);
 		if (recheck)
 			tlb_recheck(start, one);
