@@ -30,8 +30,11 @@ CFLAGS		:= -std=gnu11 -O2 -g -ffreestanding -nostdinc -fno-builtin \
 		   -Wall -Wextra -Werror -Wno-unused-parameter \
 		   -Iarch/x86/include -Iinclude $(ARCH_CFLAGS)
 ASFLAGS		:= -D__ASSEMBLY__ -Iarch/x86/include -Iinclude -m64
+# Bytes of padding before the pte path's code (pvbatch.lds); use with O=.
+TEXT_PAD	?= 0
 LDFLAGS		:= -nostdlib -static -z max-page-size=4096 -z noexecstack \
-		   --no-warn-rwx-segments -T arch/x86/kernel/pvbatch.lds
+		   --no-warn-rwx-segments -T arch/x86/kernel/pvbatch.lds \
+		   --defsym=TEXT_PAD=$(TEXT_PAD)
 
 GUEST_SRCS	:= $(wildcard arch/x86/xen/*.c arch/x86/kernel/*.c mm/*.c \
 				kernel/*.c lib/*.c tests/guest/*.c bench/*.c)
