@@ -225,6 +225,17 @@ def median_ci(xs):
     return median(v), ([v[k - 1], v[len(v) - k]] if k else None)
 
 
+def paired(a, b):
+    """Median and 95% interval of a/b over repeats measured together (the
+    guest interleaves its series per repeat): (median, [lo, hi] or None)."""
+    xa, xb = a.get("ns_per_pte_samples"), b.get("ns_per_pte_samples")
+    if not xa or not xb or len(xa) != len(xb) or not all(xb):
+        if a["ns_per_pte"] is None or not b["ns_per_pte"]:
+            return None, None
+        return a["ns_per_pte"] / b["ns_per_pte"], None
+    return median_ci([x / y for x, y in zip(xa, xb)])
+
+
 def _close(a, b):
     return abs(a - b) <= 0.002 + 1e-6 * max(abs(a), abs(b))
 
