@@ -45,4 +45,6 @@ try "refused request written" '	if (!err)
 		mem_apply(r);' '	mem_apply(r);'
 try "deferred put not written into the entry" '		a[1] = PREEMPTED;
 ' ''
+try "unknown command not refused" '	if (op == __HYPERVISOR_mmu_update &&
+	    (r->ptr & 7) > MMU_PT_UPDATE_NO_TRANSLATE)' '	if (0)'
 rm -rf "$d"

@@ -267,6 +267,17 @@ static void test_mem_uvm(void **state)
 	expect(hc.calls[0].args[2] == UVMF_INVLPG, "flags not recorded");
 }
 
+/* An unknown command (ptr & 7 of 4 to 7) is refused, as Xen does. */
+static void test_mem_unknown_command(void **state)
+{
+	(void)state;
+	req[1].ptr = MA(1) | 4;
+	expect(HYPERVISOR_mmu_update(req, N, &done, DOMID_SELF) == -ENOSYS,
+	       "command 4 not refused with -ENOSYS");
+	expect(done == 1, "*done %u", done);
+	expect_applied(0, 1);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -283,6 +294,7 @@ int main(void)
 		T(test_mem_preserve_ad),
 		T(test_mem_refused_writes_nothing),
 		T(test_mem_uvm),
+		T(test_mem_unknown_command),
 	};
 
 	return cmocka_run_group_tests_name("double", tests, NULL, NULL);

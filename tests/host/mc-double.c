@@ -353,7 +353,12 @@ static int take(unsigned int call, unsigned int op, bool in_mc,
 		r->ptr = v[0];
 		r->val = v[1];
 	}
-	err = verdict(r);
+	/* Xen refuses a command it does not know (ptr & 7 above 3). */
+	if (op == __HYPERVISOR_mmu_update &&
+	    (r->ptr & 7) > MMU_PT_UPDATE_NO_TRANSLATE)
+		err = -ENOSYS;
+	else
+		err = verdict(r);
 	/* hc.reqs may not move between verdict() and here. */
 	r->applied = !err;
 	r->err = err;

@@ -412,7 +412,7 @@ static unsigned int lone_uvm(void)
 {
 	const struct mreq *u = &rq[cand_u];
 
-	if (cand_u && ((u->ptr & 3) == MMU_NORMAL_PT_UPDATE ||
+	if (cand_u && ((u->ptr & 7) == MMU_NORMAL_PT_UPDATE ||
 		       (u->val & AD) == AD))
 		return cand_u;
 	cand_u = cand_f = 0;

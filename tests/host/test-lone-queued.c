@@ -172,6 +172,24 @@ static void test_clean_invlpg_refused(void **state)
 	       "failure: caller %#lx, not the flush's", f->caller);
 }
 
+/*
+ * Xen reads the command from ptr's low three bits: a request it will
+ * refuse (command 4) must not be taken for a NORMAL one and written by
+ * update_va_mapping.
+ */
+static void test_unknown_command_not_uvm(void **state)
+{
+	(void)state;
+	hc_va_register(VA(0), MA(0));
+	arch_enter_lazy_mmu_mode();
+	xen_queue_pte_update(MA(0) | 4, VAL(0), VA(0), CALLER(0));
+	expect_eq(arch_leave_lazy_mmu_mode(), -ENOSYS, "leave");
+	expect_no_uvm();
+	expect_eq(hc.calls[0].op, MMU, "call 0: op");
+	expect(!hc_mem_written(MA(0)), "a refused request wrote the pte");
+	expect_eq(mmu_delta().failures, 1, "stats: failures");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -183,6 +201,7 @@ int main(void)
 		T(test_clean_released),
 		T(test_clean_refused),
 		T(test_clean_invlpg_refused),
+		T(test_unknown_command_not_uvm),
 	};
 
 	return cmocka_run_group_tests_name("lone-queued", tests, NULL, NULL);

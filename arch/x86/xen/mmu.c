@@ -287,7 +287,7 @@ static void release_lone(struct lone_update *l)
  */
 static bool uvm_writes_same(const struct mmu_update *u)
 {
-	u64 cmd = u->ptr & 3;		/* the command bits (xen.h) */
+	u64 cmd = u->ptr & 7;		/* Xen's command bits (xen.h) */
 
 	return cmd == MMU_NORMAL_PT_UPDATE ||
 	       (cmd == MMU_PT_UPDATE_PRESERVE_AD &&

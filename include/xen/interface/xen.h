@@ -77,9 +77,10 @@
 #define NR_VIRQS       24
 
 /*
- * mmu_update requests.  The low 2 bits of mmu_update.ptr select the
- * operation; the rest of ptr is a machine address (a pte, or for
- * MACHPHYS_UPDATE the frame whose m2p entry becomes val).
+ * mmu_update requests.  The low 3 bits of mmu_update.ptr select the
+ * operation (Xen reads ptr & 7; 4-7 are refused with -ENOSYS); the rest
+ * of ptr is a machine address (a pte, or for MACHPHYS_UPDATE the frame
+ * whose m2p entry becomes val).
  */
 #define MMU_NORMAL_PT_UPDATE        0   /* *ptr = val, validated */
 #define MMU_MACHPHYS_UPDATE         1   /* m2p[ptr >> PAGE_SHIFT] = val */
