@@ -150,6 +150,40 @@ static void test_generic_clear_then_normal(void **state)
 	}
 }
 
+/*
+ * A start that calls out must be called: the in-place read stands only
+ * for a start that is a plain read.  (A start called or not leaves no
+ * trace in Xen, so this counts calls to a start of the test's own.)
+ */
+static unsigned int counted_starts;
+
+static pte_t counted_start(unsigned long addr, pte_t *ptep)
+{
+	(void)addr;
+	counted_starts++;
+	return ptep_read(ptep);
+}
+
+static void test_start_called_unless_plain_read(void **state)
+{
+	pte_t old;
+
+	(void)state;
+	counted_starts = 0;
+	ptes[0] = __pte(0x5067);
+	expect_eq(pv_mmu_select_txn("counted", counted_start,
+				    pv_mmu_ops.ptep_modify_prot_commit), 0,
+		  "select a start of our own");
+	expect(!pv_mmu_ops.prot_start_reads, "a start of our own read in place");
+	arch_enter_lazy_mmu_mode();
+	old = ptep_modify_prot_start(ADDR(0), &ptes[0]);
+	expect_eq(pte_val(old), 0x5067, "start: old");
+	expect_eq(counted_starts, 1, "our start not called");
+	expect_eq(arch_leave_lazy_mmu_mode(), 0, "leave");
+	expect_eq(pv_mmu_select("xen"), 0, "select xen");
+	expect(pv_mmu_ops.prot_start_reads, "xen's start (a plain read) called");
+}
+
 static void test_select_unknown(void **state)
 {
 	(void)state;
@@ -362,6 +396,7 @@ int main(void)
 		TT(test_nobatch_at_once),
 		TT(test_nobatch_never_uvm),
 		TT(test_generic_clear_then_normal),
+		TT(test_start_called_unless_plain_read),
 		TT(test_select_unknown),
 		TT(test_select_without_preserve_ad),
 		TT(test_init_falls_back),

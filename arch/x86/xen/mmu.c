@@ -509,6 +509,11 @@ static pte_t xen_ptep_get_and_clear(unsigned long addr, pte_t *ptep)
 	}
 }
 
+/*
+ * A plain read: the wrapper does it in place (prot_start_reads), saving a
+ * call per pte; this stands for it in the table and for callers through
+ * the pointer.
+ */
 static pte_t xen_ptep_modify_prot_start(unsigned long addr, pte_t *ptep)
 {
 	(void)addr;
@@ -750,6 +755,7 @@ struct pv_mmu_ops pv_mmu_ops = {
 	.ptep_get_and_clear = xen_ptep_get_and_clear,
 	.ptep_modify_prot_start = xen_ptep_modify_prot_start,
 	.ptep_modify_prot_commit = xen_ptep_modify_prot_commit,
+	.prot_start_reads = true,
 	.set_pmd = xen_set_pmd,
 	.prot_level_pmd = false,
 	.enter_lazy_mmu = xen_enter_lazy_mmu,
@@ -836,6 +842,7 @@ int pv_mmu_select_txn(const char *name,
 	pv_mmu_ops.name = name;
 	pv_mmu_ops.ptep_modify_prot_start = start;
 	pv_mmu_ops.ptep_modify_prot_commit = commit;
+	pv_mmu_ops.prot_start_reads = start == xen_ptep_modify_prot_start;
 	switch_end();
 	return 0;
 }

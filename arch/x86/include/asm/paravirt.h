@@ -27,6 +27,12 @@ struct pv_mmu_ops {
 	pte_t (*ptep_modify_prot_start)(unsigned long addr, pte_t *ptep);
 	void (*ptep_modify_prot_commit)(unsigned long addr, pte_t *ptep,
 					pte_t old, pte_t pte);
+	/*
+	 * Set with the pair: the start is a plain read of the entry, so the
+	 * wrapper reads it in place instead of calling (what patching a
+	 * call site into the native instruction does in Linux).
+	 */
+	bool prot_start_reads;
 
 	/*
 	 * Write an L2 entry (pmdp: the entry above addr's L1 table), queued
@@ -89,6 +95,8 @@ static inline pte_t ptep_get_and_clear(unsigned long addr, pte_t *ptep)
 
 static inline pte_t ptep_modify_prot_start(unsigned long addr, pte_t *ptep)
 {
+	if (pv_mmu_ops.prot_start_reads)
+		return ptep_read(ptep);
 	return pv_mmu_ops.ptep_modify_prot_start(addr, ptep);
 }
 
