@@ -32,6 +32,9 @@ CFLAGS		:= -std=gnu11 -O2 -g -ffreestanding -nostdinc -fno-builtin \
 ASFLAGS		:= -D__ASSEMBLY__ -Iarch/x86/include -Iinclude -m64
 # Bytes of padding before the pte path's code (pvbatch.lds); use with O=.
 TEXT_PAD	?= 0
+# 1: the benchmark marks each timed half for tools/icount; use with O=.
+BENCH_MARKS	?= 0
+CFLAGS		+= -DBENCH_MARKS=$(BENCH_MARKS)
 LDFLAGS		:= -nostdlib -static -z max-page-size=4096 -z noexecstack \
 		   --no-warn-rwx-segments -T arch/x86/kernel/pvbatch.lds \
 		   --defsym=TEXT_PAD=$(TEXT_PAD)

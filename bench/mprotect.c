@@ -577,6 +577,54 @@ static int ff_restrict(enum kind k, struct floor_reqs *f, const struct region *r
 	return done == n && xdone == nx ? 0 : -EIO;
 }
 
+#if BENCH_MARKS
+/*
+ * Marks for tools/icount (a build with BENCH_MARKS=1 only): 64 one-byte
+ * returns.  Calling bench_marks + k leaves a translation block at that
+ * address in QEMU's execution trace: k = 2 * series + half (0: the
+ * restricting half) opens a half, 32 + the same closes it.
+ */
+asm(".pushsection .text.bench_marks, \"ax\"\n"
+	"bench_marks:\n"
+	".rept 64\n"
+	"ret\n"
+	".endr\n"
+	".popsection\n");
+_Static_assert(2 * NR_SERIES <= 32, "bench marks: 32 per side");
+
+static void bench_mark(unsigned int k)
+{
+	unsigned long marks;
+
+	asm("lea bench_marks(%%rip), %0" : "=r"(marks));
+	((void (*)(void))(marks + k))();
+}
+
+/* The table tools/icount reads: one MARKS line per series. */
+static void print_marks(void)
+{
+	static const char *const kinds[] = {
+		[K_FF_INVLPG] = "invlpg", [K_FF_FLUSH] = "flush",
+		[K_FF_UVM] = "uvm",
+	};
+	unsigned int s;
+
+	for (s = 0; s < NR_SERIES; s++)
+		printk("MARKS %u %s %s %s\n", s, info[s].name,
+		       info[s].clean ? "clean" : "dirty",
+		       is_ff(s) ? kinds[info[s].kind] : "-");
+}
+#else
+static inline void bench_mark(unsigned int k)
+{
+	(void)k;
+}
+
+static inline void print_marks(void)
+{
+}
+#endif
+
 /* One half of one round of series s: to read-only (ro) or back. */
 static int do_half(enum series s, struct region *r, struct floor_reqs *f, bool ro)
 {
@@ -601,6 +649,18 @@ static int do_half(enum series s, struct region *r, struct floor_reqs *f, bool r
 	if (si->clean)
 		return mmu_update_all(ro ? f->ro_c : f->rw_c, r->npages);
 	return mmu_update_all(ro ? f->ro : f->rw, r->npages);
+}
+
+/* do_half(), between its two marks (none without BENCH_MARKS). */
+static inline int marked_half(enum series s, struct region *r,
+			      struct floor_reqs *f, bool ro)
+{
+	int rc;
+
+	bench_mark(2 * s + !ro);
+	rc = do_half(s, r, f, ro);
+	bench_mark(32 + 2 * s + !ro);
+	return rc;
 }
 
 /*
@@ -630,9 +690,9 @@ static int run_series(enum series s, struct region *r, struct floor_reqs *f,
 		counts_now(&then);
 		t0 = rdtsc_ordered();
 		for (i = 0; i < nr && !rc; i++) {
-			rc = do_half(s, r, f, true);
+			rc = marked_half(s, r, f, true);
 			if (!rc)
-				rc = do_half(s, r, f, false);
+				rc = marked_half(s, r, f, false);
 		}
 		t1 = rdtsc_ordered();
 		counts_add_since(&out->c, &then);
@@ -645,7 +705,7 @@ static int run_series(enum series s, struct region *r, struct floor_reqs *f,
 				break;
 			counts_now(&then);
 			t0 = rdtsc_ordered();
-			rc = do_half(s, r, f, !half);
+			rc = marked_half(s, r, f, !half);
 			t1 = rdtsc_ordered();
 			counts_add_since(&out->c, &then);
 			sum += t1 - t0;
@@ -1178,6 +1238,7 @@ static bool bench_mprotect(void)
 	}
 	printk("bench: mprotect, %u sizes, %lu repeats, %u vCPUs, TSC %lu kHz\n",
 	       nr_pages, repeats, nr_cpus_online, tsc_khz());
+	print_marks();
 	for (i = 0; i < nr_pages && ok; i++) {
 		unsigned long nr = !nr_rounds ? default_rounds(pages[i]) :
 				   rounds[nr_rounds == 1 ? 0 : i];

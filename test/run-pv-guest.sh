@@ -3,12 +3,16 @@
 #
 #   test/run-pv-guest.sh [--direct|--xl] [--vcpus N] [--timeout S]
 #                        [--memory MB] [--trace] [--out DIR] [--kernel ELF]
-#                        [-- GUEST-ARGS...]
+#                        [--exec-trace LO-HI] [-- GUEST-ARGS...]
 #
 # --direct  Xen boots our guest as its initial domain (Xen's domain builder
 #           builds it exactly as it would a PV domU's kernel).
 # --xl      (default) Debian's Linux boots as dom0 and starts our guest as a
 #           domU with `xl create test/xen-guest-config.cfg` (test/xl/).
+#
+# --exec-trace LO-HI  (--direct only) QEMU logs every translation block
+#           it runs between guest addresses LO and HI (hex), and the code
+#           of each, to OUT/exec.log (tools/icount reads it; very slow).
 #
 # Exit status: 0 only when the guest shut down cleanly and its KTAP output
 # has no "not ok"; otherwise non-zero, with a one-line reason on stderr.
@@ -16,7 +20,7 @@
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-mode=xl vcpus=2 timeout='' memory='' trace=0 out='' guest=''
+mode=xl vcpus=2 timeout='' memory='' trace=0 out='' guest='' exec_range=''
 guest_args=()
 
 die() { echo "run-pv-guest: $*" >&2; exit 2; }
@@ -31,6 +35,10 @@ while [ $# -gt 0 ]; do
 	--trace) trace=1 ;;
 	--out) [ $# -ge 2 ] || die "--out needs a directory"; out=$2; shift ;;
 	--kernel) [ $# -ge 2 ] || die "--kernel needs a file"; guest=$2; shift ;;
+	--exec-trace)
+		[ $# -ge 2 ] || die "--exec-trace needs LO-HI"
+		[[ $2 =~ ^[0-9a-fA-F]+-[0-9a-fA-F]+$ ]] || die "--exec-trace: '$2' is not LO-HI in hex"
+		exec_range=$2; shift ;;
 	--) shift; guest_args=("$@"); break ;;
 	-h|--help) sed -n '2,15p' "$0"; exit 0 ;;
 	*) die "unknown option '$1' (see --help)" ;;
@@ -95,8 +103,12 @@ run_direct() {
 	limit=${timeout:-60}
 	# QEMU splits -initrd at commas; ",," is a literal comma.
 	args=${args//,/,,}
+	local dbg=()
+	[ -z "$exec_range" ] ||
+		dbg=(-d "in_asm,exec,nochain" -dfilter "0x${exec_range/-/..0x}"
+		     -D "$out/exec.log")
 	phase "booting Xen with pvbatch as the initial domain ($vcpus vCPUs)"
-	qemu-system-x86_64 -machine pc -cpu qemu64 -smp 2 -m 1024 \
+	qemu-system-x86_64 -machine pc -cpu qemu64 -smp 2 -m 1024 "${dbg[@]}" \
 		-display none -monitor none -no-reboot \
 		-serial "file:$log" \
 		-kernel "$xen" \
@@ -151,6 +163,8 @@ run_xl() {
 		{ echo "run-pv-guest: FAIL: xl run did not complete (see $out)" >&2; return 1; }
 }
 
+[ -z "$exec_range" ] || [ "$mode" = direct ] ||
+	die "--exec-trace needs --direct (QEMU runs our guest's code itself only there)"
 case $mode in
 direct) run_direct ;;
 xl) run_xl || exit 1 ;;

@@ -1,0 +1,137 @@
+# SPDX-License-Identifier: GPL-2.0
+"""tools/icount: halves, instructions and lookups from an exec log."""
+
+import os
+import unittest
+
+import common
+
+from pvbatch import Error, icount
+
+NM = """\
+ffffffff80000000 T _text
+ffffffff80001000 T change_protection
+ffffffff80001ff0 T xen_leave_lazy_mmu
+ffffffff80002000 T xen_flush_tlb_range
+ffffffff80003000 T bench_marks
+ffffffff80003100 t do_half
+"""
+
+MARKS = 0xffffffff80003000
+
+
+def block(pc, insns):
+    """An IN: listing of a block at pc: (mnemonic, operands) per line."""
+    out = ["----------------", "IN: "]
+    for i, (mn, ops) in enumerate(insns):
+        out.append("0x%016x:  90 90              %s %s" % (pc + i, mn, ops))
+    return out + [""]
+
+
+def trace(cpu, pc):
+    return "Trace %d: 0x7f0000000000 [0000000000000000/%016x/0050cab3/ff080200] " % (cpu, pc)
+
+
+CODE = (block(MARKS + 4, [("retq", "")]) +            # open series 2, half 0
+        block(MARKS + 36, [("retq", "")]) +           # close it
+        block(MARKS + 5, [("retq", "")]) +            # open series 2, half 1
+        block(MARKS + 37, [("retq", "")]) +
+        block(0xffffffff80001000, [("pushq", "%rbp"), ("movq", "%rsp, %rbp"),
+                                   ("jne", "0xffffffff80001010")]) +
+        block(0xffffffff80001010, [("callq", "*0x10(%rip)")]) +
+        block(0xffffffff80001ff0, [("movq", "%rax, %rbx"), ("jmp", "0xffffffff80002000")]) +
+        block(0xffffffff80002000, [("addq", "$1, %rax"), ("retq", "")]))
+
+
+class Parse(unittest.TestCase):
+    def setUp(self):
+        self.syms = icount.Symbols(NM)
+
+    def test_one_half(self):
+        log = CODE + [trace(0, MARKS + 4),
+                      trace(0, 0xffffffff80001000),   # 3 insns
+                      trace(0, 0xffffffff80001010),   # same page: chained
+                      trace(0, 0xffffffff80001ff0),   # after call *: lookup
+                      trace(0, 0xffffffff80002000),   # other page: lookup
+                      trace(0, MARKS + 36)]
+        halves = icount.parse(log, self.syms)
+        self.assertEqual(list(halves), [4], "one half, mark 4")
+        h = halves[4][0]
+        self.assertEqual(h.insns, 3 + 1 + 2 + 2, "instructions of its blocks")
+        self.assertEqual(h.blocks, 4, "blocks run")
+        self.assertEqual(h.lookups, 2, "an indirect call and a page change")
+        self.assertEqual(h.by_function["change_protection"], 4,
+                         "instructions per function")
+        self.assertEqual(h.by_function["xen_flush_tlb_range"], 2,
+                         "instructions per function")
+
+    def test_other_vcpu_not_in_the_half(self):
+        log = CODE + [trace(0, MARKS + 4), trace(1, 0xffffffff80001000),
+                      trace(0, 0xffffffff80002000), trace(0, MARKS + 36)]
+        h = icount.parse(log, self.syms)[4][0]
+        self.assertEqual(h.insns, 2, "vCPU 1's block counted in vCPU 0's half")
+
+    def test_unmatched_close_ignored(self):
+        log = CODE + [trace(0, MARKS + 5), trace(0, 0xffffffff80002000),
+                      trace(0, MARKS + 36)]
+        self.assertEqual(dict(icount.parse(log, self.syms)), {},
+                         "a half closed by another series' mark")
+
+    def test_block_without_code_fails(self):
+        log = CODE + [trace(0, MARKS + 4), trace(0, 0xffffffff80005000),
+                      trace(0, MARKS + 36)]
+        with self.assertRaises(Error, msg="a block whose code is not logged"):
+            icount.parse(log, self.syms)
+
+    def test_elf_without_marks_fails(self):
+        with self.assertRaises(Error, msg="an ELF built without BENCH_MARKS"):
+            icount.Symbols(NM.replace("bench_marks", "other"))
+
+
+class Tool(unittest.TestCase):
+    def test_text_range(self):
+        ic = common.load_tool("icount")
+        self.assertEqual(ic.text_range(NM + "ffffffff80009000 R _etext\n"),
+                         "ffffffff80000000-ffffffff80009000",
+                         "the guest's text, as --exec-trace takes it")
+        with self.assertRaises(Error, msg="an ELF without _etext"):
+            ic.text_range(NM)
+        self.assertTrue(os.access(os.path.join(common.TOOLS, "icount"),
+                                  os.X_OK), "tools/icount is executable")
+
+
+class Table(unittest.TestCase):
+    def test_names_and_medians(self):
+        marks = icount.read_marks([
+            "bench: mprotect, 1 sizes\n",
+            "MARKS 2 xen dirty -\n",
+            "MARKS 7 floor+flush dirty uvm\n"])
+        self.assertEqual(marks, {2: "xen dirty", 7: "floor+flush/uvm dirty"},
+                         "series names from MARKS lines")
+        halves = {}
+        for k, counts in ((4, (10, 30, 20)), (15, (5,))):
+            halves[k] = []
+            for c in counts:
+                h = icount.Half()
+                h.insns = c
+                halves[k].append(h)
+        rows = icount.table(halves, marks)
+        self.assertEqual([r[:4] for r in rows],
+                         [("xen dirty", "restrict", 3, 20),
+                          ("floor+flush/uvm dirty", "grant", 1, 5)],
+                         "one row per series and half, median instructions")
+        self.assertEqual(icount.functions(halves, 4).insns, 20,
+                         "the median half's breakdown")
+
+    def test_no_marks_fails(self):
+        with self.assertRaises(Error, msg="a console without MARKS lines"):
+            icount.read_marks(["bench: done\n"])
+
+    def test_unknown_series_fails(self):
+        h = icount.Half()
+        with self.assertRaises(Error, msg="a mark of a series not listed"):
+            icount.table({9: [h]}, {2: "xen dirty"})
+
+
+if __name__ == "__main__":
+    unittest.main()

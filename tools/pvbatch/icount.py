@@ -1,0 +1,158 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Guest instructions per benchmark half, from QEMU's execution trace.
+
+A guest built with BENCH_MARKS=1 calls bench_marks + k before each timed
+half (k = 2 * series + half, half 0 restricting) and bench_marks + 32 + k
+after it (bench/mprotect.c).  QEMU run with "-d in_asm,exec,nochain"
+(test/run-pv-guest.sh --exec-trace) logs the code of every translation
+block once ("IN:" and its instructions) and a "Trace CPU: ... [cs/pc/..]"
+line each time a block runs.  Between a vCPU's two marks, the blocks it
+ran are one half: their instructions are summed, and a transition that
+QEMU cannot chain is counted as a lookup: after a return or an indirect
+call or jump, or to a block on another page than where the jumping block
+starts (QEMU 7.2 chains a direct jump only within that page).  Time in
+Xen (a hypercall) is not in the trace: the range is the guest's text.
+"""
+
+import bisect
+import collections
+import re
+import statistics
+
+from . import Error
+
+MARKS_PER_SIDE = 32
+
+_TRACE = re.compile(r"^Trace (\d+): \S+ \[[0-9a-f]+/([0-9a-f]+)/")
+_INSN = re.compile(r"^0x([0-9a-f]+):\s+(?:[0-9a-f]{2} )+\s*(\S+)\s*(.*)$")
+
+
+class Symbols:
+    """Text symbols of an ELF, from `nm -n` output: the function of a pc."""
+
+    def __init__(self, nm_text):
+        syms = []
+        for line in nm_text.splitlines():
+            parts = line.split()
+            if len(parts) == 3 and parts[1] in "TtWw":
+                syms.append((int(parts[0], 16), parts[2]))
+        syms.sort()
+        self.addrs = [a for a, _ in syms]
+        self.names = [n for _, n in syms]
+        if "bench_marks" not in self.names:
+            raise Error("no bench_marks symbol: build the guest with "
+                        "BENCH_MARKS=1 (make O=build/icount BENCH_MARKS=1)")
+        self.marks = self.addrs[self.names.index("bench_marks")]
+
+    def name(self, pc):
+        i = bisect.bisect_right(self.addrs, pc) - 1
+        return self.names[i] if i >= 0 else "?"
+
+
+def _ends_unchained(mnemonic, operands):
+    """Does a block ending in this instruction leave by a lookup?"""
+    if mnemonic.startswith("ret"):
+        return True
+    return mnemonic.startswith(("call", "jmp")) and operands.startswith("*")
+
+
+class Half:
+    """One marked half: instructions, blocks, lookups, per function."""
+
+    def __init__(self):
+        self.insns = 0
+        self.blocks = 0
+        self.lookups = 0
+        self.by_function = collections.Counter()
+
+
+def parse(lines, syms):
+    """{k: [Half, ...]} of an exec log's marked halves, k = 2 * series + half.
+
+    lines: the log's lines; syms: Symbols of the traced ELF.
+    """
+    ninsn, last = {}, {}
+    cur = None
+    open_halves = {}
+    halves = collections.defaultdict(list)
+    for line in lines:
+        if line.startswith("IN:"):
+            cur = None
+            continue
+        if line.startswith("0x"):
+            m = _INSN.match(line)
+            if not m:
+                continue
+            pc = int(m.group(1), 16)
+            if cur is None:
+                cur = pc
+                ninsn[cur] = 0
+            ninsn[cur] += 1
+            last[cur] = _ends_unchained(m.group(2), m.group(3).strip())
+            continue
+        m = _TRACE.match(line)
+        if not m:
+            continue
+        cpu, pc = int(m.group(1)), int(m.group(2), 16)
+        k = pc - syms.marks
+        if 0 <= k < 2 * MARKS_PER_SIDE:
+            if k < MARKS_PER_SIDE:
+                open_halves[cpu] = (k, [])
+            elif cpu in open_halves and open_halves[cpu][0] == k - MARKS_PER_SIDE:
+                tag, pcs = open_halves.pop(cpu)
+                halves[tag].append(_summarize(pcs, ninsn, last, syms))
+            continue
+        if cpu in open_halves:
+            open_halves[cpu][1].append(pc)
+    return halves
+
+
+def _summarize(pcs, ninsn, last, syms):
+    h = Half()
+    h.blocks = len(pcs)
+    for i, pc in enumerate(pcs):
+        if pc not in ninsn:
+            raise Error("block at %#x ran but its code is not in the log" % pc)
+        h.insns += ninsn[pc]
+        h.by_function[syms.name(pc)] += ninsn[pc]
+        if i and (last[pcs[i - 1]] or (pcs[i - 1] >> 12) != (pc >> 12)):
+            h.lookups += 1
+    return h
+
+
+def read_marks(console_lines):
+    """{series number: "name ad[ how]"} from the guest's MARKS lines."""
+    marks = {}
+    for line in console_lines:
+        parts = line.split()
+        if len(parts) == 5 and parts[0] == "MARKS":
+            name = parts[2] + ("" if parts[4] == "-" else "/" + parts[4])
+            marks[int(parts[1])] = "%s %s" % (name, parts[3])
+    if not marks:
+        raise Error("no MARKS lines in the guest's console: not a "
+                    "BENCH_MARKS=1 build, or the benchmark did not run")
+    return marks
+
+
+def table(halves, marks):
+    """Rows (series, half, count, median insns, blocks, lookups), in order."""
+    rows = []
+    for k in sorted(halves):
+        hs = halves[k]
+        name = marks.get(k // 2)
+        if name is None:
+            raise Error("half with mark %d, but no series %d in MARKS"
+                        % (k, k // 2))
+        rows.append((name, "restrict" if k % 2 == 0 else "grant", len(hs),
+                     statistics.median(h.insns for h in hs),
+                     statistics.median(h.blocks for h in hs),
+                     statistics.median(h.lookups for h in hs)))
+    return rows
+
+
+def functions(halves, k):
+    """The function breakdown of the median half (by instructions) of k."""
+    hs = sorted(halves.get(k, []), key=lambda h: h.insns)
+    if not hs:
+        return None
+    return hs[len(hs) // 2]
