@@ -86,6 +86,18 @@ static void test_extend_empty_refused(void **state)
 	expect(xen_mc_empty(), "a refused extend left something queued");
 }
 
+/*
+ * extend grows the last entry's array in place: that needs every array
+ * to end on a whole 8-byte unit, so an entry of any other size is a bug.
+ */
+static void test_entry_odd_size_panics(void **state)
+{
+	(void)state;
+	expect(HOST_PANICS(xen_mc_entry(MMU, 12, CALLER(0))),
+	       "an entry of 12 bytes accepted");
+	expect(xen_mc_empty(), "the refused entry left something queued");
+}
+
 /* Same op, new entry: a separate entry, not merged. */
 static void test_entry_never_merges(void **state)
 {
@@ -450,6 +462,7 @@ int main(void)
 		T(test_extend_same_op),
 		T(test_extend_other_op_refused),
 		T(test_extend_empty_refused),
+		T(test_entry_odd_size_panics),
 		T(test_entry_never_merges),
 		T(test_capacity_entries),
 		T(test_capacity_arg_bytes),

@@ -18,6 +18,9 @@ void *xen_mc_entry(unsigned int op, size_t size, unsigned long caller)
 	struct mc_call *c;
 	u8 *req;
 
+	/* See xen_mc_extend_args(): an array must end on an 8-byte unit. */
+	if (size % 8)
+		panic("xen_mc: a request of %zu bytes, not whole 8-byte units", size);
 	if (b->nr_calls == CONFIG_MC_ENTRIES ||
 	    b->args_used + size > sizeof(b->args))
 		return NULL;
