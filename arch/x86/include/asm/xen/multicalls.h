@@ -11,8 +11,8 @@
  * The verbs:
  *   xen_mc_entry()        open a new entry holding one request;
  *   xen_mc_extend_args()  add one request to the last entry, if it is the
- *                         same hypercall and its array ends where free
- *                         argument space begins;
+ *                         same hypercall (its array always ends where
+ *                         free argument space begins);
  *   xen_mc_callback()     run a function once the batch has been issued;
  *   xen_mc_issue()        issue the batch: one entry as a direct call,
  *                         more as one multicall; then run the callbacks;
