@@ -50,7 +50,7 @@ case_() {
 objcopy --remove-section=.note.Xen "$top/build/pvbatch.elf" "$out/no-notes.elf"
 
 echo "KTAP version 1"
-echo "1..12"
+echo "1..14"
 case_ passing 0 'PASS \(direct' --vcpus 2 -- selftest=boot
 # fail=ktap prints a fixed "not ok": the harness's judge alone.
 case_ ktap-failure 1 'KTAP failure: not ok 1 harness.deliberate_failure' -- fail=ktap
@@ -69,6 +69,9 @@ case_ lock-in-fault 1 'did not shut down cleanly: crash' --timeout 20 -- fail=lo
 case_ bad-cmdline 1 'did not shut down cleanly: crash' -- nosuchkey=1
 case_ hang 1 'did not shut down cleanly: timeout' --timeout 8 -- fail=hang
 case_ refused 1 'did not shut down cleanly: refused' --kernel "$out/no-notes.elf"
+# Bad harness input: refused before anything boots.
+case_ exec-trace-range 1 "--exec-trace: 'zz' is not LO-HI in hex" --exec-trace zz
+case_ exec-trace-xl 1 '--exec-trace needs --direct' --xl --exec-trace 1-2
 
 # The guest must also have said why, on its console.
 for pair in "page-fault:unhandled page fault" "lazy-rule:entered twice" \
