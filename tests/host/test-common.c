@@ -165,16 +165,22 @@ const struct mmu_failure *failure(unsigned int k)
 	return f;
 }
 
-void expect_failure_of(unsigned int k, unsigned int i, int err)
+void expect_failure_cmd(unsigned int k, unsigned int i, unsigned int cmd,
+			int err)
 {
 	const struct mmu_failure *f = failure(k);
 
 	expect_eq(f->op, MMU, "failure %u: op", k);
 	expect_eq(f->err, err, "failure %u: err", k);
-	expect_eq(f->ptr, MA(i) | MMU_NORMAL_PT_UPDATE,
-		  "failure %u: ptr (request %u's pte)", k, i);
+	expect_eq(f->ptr, MA(i) | cmd,
+		  "failure %u: ptr (request %u's pte, command %u)", k, i, cmd);
 	expect_eq(f->val, VAL(i), "failure %u: val (request %u's)", k, i);
 	expect_eq(f->caller, CALLER(i), "failure %u: caller (request %u's)", k, i);
+}
+
+void expect_failure_of(unsigned int k, unsigned int i, int err)
+{
+	expect_failure_cmd(k, i, MMU_NORMAL_PT_UPDATE, err);
 }
 
 static unsigned int count_reqs(unsigned int i, bool only_applied)

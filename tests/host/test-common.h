@@ -101,7 +101,10 @@ struct xen_mmu_stats mmu_delta(void);
 struct mc_stats mc_delta(void);
 /* The failure reported k-th in this test (0: its first). */
 const struct mmu_failure *failure(unsigned int k);
-/* Failure k is mmu_update request i, refused with err. */
+/* Failure k is mmu_update request i (ptr: pte i | cmd), refused with err. */
+void expect_failure_cmd(unsigned int k, unsigned int i, unsigned int cmd,
+			int err);
+/* The same, for a MMU_NORMAL_PT_UPDATE request. */
 void expect_failure_of(unsigned int k, unsigned int i, int err);
 
 /* How many times the double was shown mmu_update request i. */

@@ -131,8 +131,6 @@ static void test_clean_released(void **state)
 /* Refused: reported once, with its caller; its INVLPG still applied. */
 static void test_clean_refused(void **state)
 {
-	const struct mmu_failure *f;
-
 	(void)state;
 	hc_fail_at(0, -EINVAL);
 	arch_enter_lazy_mmu_mode();
@@ -144,12 +142,7 @@ static void test_clean_refused(void **state)
 	expect(hc.reqs[1].applied, "the INVLPG after it not applied");
 	expect(!hc_mem_written(MA(0)), "refused pte written");
 	expect_eq(mmu_delta().failures, 1, "stats: failures");
-	f = failure(0);
-	expect_eq(f->op, MMU, "failure: op");
-	expect_eq(f->err, -EINVAL, "failure: err");
-	expect_eq(f->ptr, MA(0) | MMU_PT_UPDATE_PRESERVE_AD, "failure: ptr");
-	expect_eq(f->val, VAL(0), "failure: val");
-	expect_eq(f->caller, CALLER(0), "failure: caller");
+	expect_failure_cmd(0, 0, MMU_PT_UPDATE_PRESERVE_AD, -EINVAL);
 }
 
 /* Its INVLPG refused: that is reported, with the flush's caller. */

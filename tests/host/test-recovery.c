@@ -149,7 +149,6 @@ static void test_leave_returns_first_error(void **state)
 /* An mmu_update failure: op, err, ptr with its command, val, caller, message. */
 static void test_failure_log_mmu_update(void **state)
 {
-	const struct mmu_failure *f;
 	char want[64];
 
 	(void)state;
@@ -158,12 +157,7 @@ static void test_failure_log_mmu_update(void **state)
 	q(0);
 	xen_queue_pte_update(MA(1) | MMU_PT_UPDATE_PRESERVE_AD, VAL(1), 0, CALLER(1));
 	expect_eq(arch_leave_lazy_mmu_mode(), -EINVAL, "leave");
-	f = failure(0);
-	expect_eq(f->op, MMU, "failure: op");
-	expect_eq(f->err, -EINVAL, "failure: err");
-	expect_eq(f->ptr, MA(1) | MMU_PT_UPDATE_PRESERVE_AD, "failure: ptr");
-	expect_eq(f->val, VAL(1), "failure: val");
-	expect_eq(f->caller, CALLER(1), "failure: caller");
+	expect_failure_cmd(0, 1, MMU_PT_UPDATE_PRESERVE_AD, -EINVAL);
 	snprintf(want, sizeof(want), "%#llx", (unsigned long long)(MA(1) | 2));
 	expect(strstr(host_printk_last, want), "message lacks the ptr %s: %s", want,
 	       host_printk_last);
