@@ -909,22 +909,30 @@ static struct sample_set sets[NR_SERIES];
 /*
  * Parallel: every vCPU changes the protection of its own region of n
  * pages at once, with the xen backend; wall time over all their updates.
+ * Each vCPU also times its own loop (own_cycles): with equal work, a
+ * vCPU whose own time grows when it has company waited for something
+ * (the others, or the machine), and one that ran alone at its usual
+ * pace did not.
  */
 struct par_work {
 	struct region r;
 	unsigned long nr;
 	struct spin_barrier *start;
 	struct counts c;
+	u64 own_cycles;
 	int rc;
 };
 
 static struct par_work par[NR_CPUS];
 static struct spin_barrier par_start;
+/* own_ns[v][cpu][rep]: that vCPU's own loop in repeat rep, v working. */
+static u64 own_ns[NR_CPUS + 1][NR_CPUS][BENCH_MAX_REPEATS];
 
 static int par_loop(struct par_work *w)
 {
 	struct counts then;
 	unsigned long i;
+	u64 t0 = rdtsc_ordered();
 	int rc = 0;
 
 	counts_now(&then);
@@ -936,6 +944,7 @@ static int par_loop(struct par_work *w)
 					       PAGE_KERNEL);
 	}
 	counts_add_since(&w->c, &then);
+	w->own_cycles = rdtsc_ordered() - t0;
 	return rc;
 }
 
@@ -979,6 +988,7 @@ static int par_run(unsigned int v, unsigned long nr, struct sample_set *out,
 	out->ns[rep] = cycles_to_ns(t1 - t0);
 	out->cycles += t1 - t0;
 	for (cpu = 0; cpu < v; cpu++) {
+		own_ns[v][cpu][rep] = cycles_to_ns(par[cpu].own_cycles);
 		out->c.issued += par[cpu].c.issued;
 		out->c.requests += par[cpu].c.requests;
 		out->c.ptwr += par[cpu].c.ptwr;
@@ -996,7 +1006,8 @@ static void report_par(unsigned int v, unsigned long n, unsigned long nr,
 {
 	u64 updates = 2ULL * n * nr * v;	/* per repeat, all vCPUs */
 	u64 total = updates * repeats, calls = 2ULL * nr * repeats * v;
-	char b_hc[32], b_rq[32], b_tr[32], b_fl[32], b_fa[32];
+	char b_hc[32], b_rq[32], b_tr[32], b_fl[32], b_fa[32], b_own[32];
+	unsigned int cpu;
 
 	fmt_ratio(b_hc, sizeof(b_hc), ss->c.issued, total, 6);
 	fmt_ratio(b_rq, sizeof(b_rq), ss->c.requests, ss->c.issued, 3);
@@ -1008,7 +1019,17 @@ static void report_par(unsigned int v, unsigned long n, unsigned long nr,
 	line_add("\"pages\":%lu,\"rounds\":%lu,", n, nr);
 	add_times(ss, updates);
 	add_counts(b_hc, b_rq, b_tr, b_fl, b_fa);
-	line_add("\"parallel\":%u,", v);
+	line_add("\"parallel\":%u,\"vcpu_ns_per_pte\":[", v);
+	for (cpu = 0; cpu < v; cpu++) {
+		u64 sorted[BENCH_MAX_REPEATS];
+
+		memcpy(sorted, own_ns[v][cpu], sizeof(sorted));
+		sort_u64(sorted, repeats);
+		fmt_ratio(b_own, sizeof(b_own), median_of_sorted(sorted, repeats),
+			  2ULL * n * nr, 3);
+		line_add("%s%s", cpu ? "," : "", b_own);
+	}
+	line_add("],");
 	add_text("source", par_source);
 	add_text("domain", domain_name());
 	add_text("ad", "dirty");

@@ -79,6 +79,13 @@ class Samples(unittest.TestCase):
         r["ns_per_pte_samples"] = r["ns_per_pte_samples"][:-1]
         self.bad(r, "fewer samples than repeats")
 
+    def test_vcpu_times_one_per_vcpu(self):
+        r = dict(next(r for r in new_rows() if r.get("parallel") == 2))
+        r["vcpu_ns_per_pte"] = [700.0, 710.0]
+        results.check_row(r, "two vCPUs, two own times")
+        r["vcpu_ns_per_pte"] = [700.0]
+        self.bad(r, "one own time for two working vCPUs")
+
     def test_samples_median(self):
         r = self.good()
         r["repeats"] = 5
@@ -97,6 +104,16 @@ class DomainView(common.ReportCase):
         self.assertIn("xen/(floor+flush)", md, "the ratio to floor+flush")
         self.assertIn("speed-up 1→2", md, "the parallel speed-up")
         self.assertNotIn("NOISE GATE FAILED", md, "no gate result, no mark")
+
+    def test_vcpu_own_times(self):
+        """Each vCPU's own time at parallel=2, against one vCPU's alone."""
+        rows = new_rows()
+        for r in rows:
+            if r.get("parallel") and r["domain"] == "initial" and r["pages"] == 512:
+                r["vcpu_ns_per_pte"] = [800.0] if r["parallel"] == 1 else [820.0, 1440.0]
+        md = self.report(rows)
+        self.assertIn("| 820 (1.02×), 1440 (1.80×) |", md,
+                      "the second vCPU's own time is shown 1.8 times its alone")
 
     def test_gate_failed_is_marked(self):
         rows = new_rows()

@@ -132,6 +132,9 @@ FIELDS = {f.name: f for f in (
     _f("domain", _one_of(DOMAINS), doc="the guest ran as Xen's initial domain or a domU"),
     _f("ad", _one_of(AD_STATES), doc="Accessed/Dirty state of the ptes before the change"),
     _f("parallel", _int(1), doc="how many vCPUs change protections at once"),
+    _f("vcpu_ns_per_pte", _samples,
+       doc="parallel: each working vCPU's own loop time / its own pte updates, "
+           "median over repeats, in vCPU order"),
     _f("workload", _text, doc="what was measured, when not plain mprotect"),
     _f("offset", _int(1), doc="pages from the 2 MiB boundary the range starts at (absent: 0)"),
     # The Linux workloads (bench/linux/mm-bench.c) and their trace.
@@ -185,6 +188,10 @@ def check_row(row, where="result"):
         raise Error("%s: ns_per_pte %s outside its ns_per_pte_ci95 %s"
                     % (where, row["ns_per_pte"], ci))
     _check_samples(row, where)
+    own = row.get("vcpu_ns_per_pte")
+    if own is not None and len(own) != row.get("parallel"):
+        raise Error("%s: vcpu_ns_per_pte has %d values for parallel=%s (one per "
+                    "working vCPU)" % (where, len(own), row.get("parallel")))
     # The xen backend (prot_level=pte) sends one request per pte, up to
     # a full buffer (1024) per mmu_update: other counts mean a setting of
     # another series leaked in (prot_level=pmd once did, into the
