@@ -75,8 +75,11 @@ static void pte_lock_one(spinlock_t *l)
  * Lock the L1 tables of [start, end) in address order (the same order
  * for every range, so two ranges cannot deadlock).  Never from fault
  * context: a fault may arrive inside a lazy section holding these.
+ * Inline in change_protection() (see pte_restricts() on why), out of
+ * line for everyone else.
  */
-void pte_lock_range(unsigned long start, unsigned long end)
+static __always_inline void __pte_lock_range(unsigned long start,
+					     unsigned long end)
 {
 	unsigned long addr;
 
@@ -88,12 +91,23 @@ void pte_lock_range(unsigned long start, unsigned long end)
 		pte_lock_one(&pte_locks[pte_lock_index(addr)]);
 }
 
-void pte_unlock_range(unsigned long start, unsigned long end)
+static __always_inline void __pte_unlock_range(unsigned long start,
+					       unsigned long end)
 {
 	unsigned long addr;
 
 	for (addr = start & ~(PMD_SIZE - 1); addr < end; addr += PMD_SIZE)
 		spin_unlock(&pte_locks[pte_lock_index(addr)]);
+}
+
+void pte_lock_range(unsigned long start, unsigned long end)
+{
+	__pte_lock_range(start, end);
+}
+
+void pte_unlock_range(unsigned long start, unsigned long end)
+{
+	__pte_unlock_range(start, end);
 }
 
 /*
@@ -224,7 +238,7 @@ int change_protection(struct region *r, unsigned long start,
 	    start < r->start || end > region_end(r))
 		return -EINVAL;
 
-	pte_lock_range(start, end);
+	__pte_lock_range(start, end);
 	arch_enter_lazy_mmu_mode();
 	/* Inside the section: no switch can happen until we leave it. */
 	pmd_level = pv_mmu_ops.prot_level_pmd;
@@ -245,6 +259,6 @@ int change_protection(struct region *r, unsigned long start,
 	rc = arch_leave_lazy_mmu_mode();
 	if (!err && start == r->start && end == region_end(r))
 		r->prot = newprot;
-	pte_unlock_range(start, end);
+	__pte_unlock_range(start, end);
 	return err ?: rc;
 }

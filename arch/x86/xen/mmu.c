@@ -571,7 +571,7 @@ static void xen_enter_lazy_mmu(void)
 	}
 }
 
-static void tlb_recheck(unsigned long start, bool one);
+static __always_inline void tlb_recheck(unsigned long start, bool one);
 
 static int xen_leave_lazy_mmu(void)
 {
@@ -625,7 +625,7 @@ static struct tlb_idle_state tlb_idle[NR_CPUS];
 static u64 tlb_gen;
 
 /* Is any vCPU other than this one running outside the idle loop? */
-static bool others_busy(void)
+static __always_inline bool others_busy(void)
 {
 	unsigned int cpu, self = smp_processor_id();
 
@@ -645,8 +645,12 @@ static void flush_op(struct mmuext_op *op, unsigned long start, bool one,
 	op->arg1.linear_addr = start;
 }
 
-/* After a local-only flush went out with its updates: catch up late wakers. */
-static void tlb_recheck(unsigned long start, bool one)
+/*
+ * After a local-only flush went out with its updates: catch up late
+ * wakers.  Inline: it runs at the end of every restricting change while
+ * the other vCPUs are idle, and a call and its return are two lookups.
+ */
+static __always_inline void tlb_recheck(unsigned long start, bool one)
 {
 	struct mmuext_op op = { 0 };
 
