@@ -50,7 +50,7 @@ case_() {
 objcopy --remove-section=.note.Xen "$top/build/pvbatch.elf" "$out/no-notes.elf"
 
 echo "KTAP version 1"
-echo "1..14"
+echo "1..16"
 case_ passing 0 'PASS \(direct' --vcpus 2 -- selftest=boot
 # fail=ktap prints a fixed "not ok": the harness's judge alone.
 case_ ktap-failure 1 'KTAP failure: not ok 1 harness.deliberate_failure' -- fail=ktap
@@ -72,6 +72,9 @@ case_ refused 1 'did not shut down cleanly: refused' --kernel "$out/no-notes.elf
 # Bad harness input: refused before anything boots.
 case_ exec-trace-range 1 "--exec-trace: 'zz' is not LO-HI in hex" --exec-trace zz
 case_ exec-trace-xl 1 '--exec-trace needs --direct' --xl --exec-trace 1-2
+# A second domU (--then-kernel) exists only under xl, and only with a kernel.
+case_ then-direct 1 '--then-kernel needs --xl' --then-kernel "$top/build/pvbatch.elf"
+case_ then-no-kernel 1 '--then-extra need --then-kernel' --xl --then-extra selftest=none
 
 # The guest must also have said why, on its console.
 for pair in "page-fault:unhandled page fault" "lazy-rule:entered twice" \

@@ -3,7 +3,9 @@
 #
 #   test/run-pv-guest.sh [--direct|--xl] [--vcpus N] [--timeout S]
 #                        [--memory MB] [--trace] [--out DIR] [--kernel ELF]
-#                        [--exec-trace LO-HI] [-- GUEST-ARGS...]
+#                        [--exec-trace LO-HI] [--then-kernel ELF
+#                        [--then-ramdisk FILE] [--then-extra WORDS]]
+#                        [-- GUEST-ARGS...]
 #
 # --direct  Xen boots our guest as its initial domain (Xen's domain builder
 #           builds it exactly as it would a PV domU's kernel).
@@ -13,6 +15,10 @@
 # --exec-trace LO-HI  (--direct only) QEMU logs every translation block
 #           it runs between guest addresses LO and HI (hex), and the code
 #           of each, to OUT/exec.log (tools/icount reads it; very slow).
+# --then-kernel ELF  (--xl only) once our guest is gone, dom0 boots ELF as
+#           a second domU in the same dom0 boot (with --then-ramdisk and
+#           the command line --then-extra); its console and ending are in
+#           OUT/then/, and it must shut down cleanly too.
 #
 # Exit status: 0 only when the guest shut down cleanly and its KTAP output
 # has no "not ok"; otherwise non-zero, with a one-line reason on stderr.
@@ -21,6 +27,7 @@ set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 mode=xl vcpus=2 timeout='' memory='' trace=0 out='' guest='' exec_range=''
+then_kernel='' then_ramdisk='' then_extra=''
 guest_args=()
 
 die() { echo "run-pv-guest: $*" >&2; exit 2; }
@@ -39,8 +46,11 @@ while [ $# -gt 0 ]; do
 		[ $# -ge 2 ] || die "--exec-trace needs LO-HI"
 		[[ $2 =~ ^[0-9a-fA-F]+-[0-9a-fA-F]+$ ]] || die "--exec-trace: '$2' is not LO-HI in hex"
 		exec_range=$2; shift ;;
+	--then-kernel) [ $# -ge 2 ] || die "--then-kernel needs a file"; then_kernel=$2; shift ;;
+	--then-ramdisk) [ $# -ge 2 ] || die "--then-ramdisk needs a file"; then_ramdisk=$2; shift ;;
+	--then-extra) [ $# -ge 2 ] || die "--then-extra needs words"; then_extra=$2; shift ;;
 	--) shift; guest_args=("$@"); break ;;
-	-h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,21p' "$0"; exit 0 ;;
 	*) die "unknown option '$1' (see --help)" ;;
 	esac
 	shift
@@ -84,6 +94,12 @@ judge() {
 	fi
 	if [ "$trace" = 1 ] && [ "$(cat "$out/trace-verdict" 2>/dev/null)" != match ]; then
 		why+=("trace report: $(cat "$out/trace-verdict" 2>/dev/null || echo missing) (build/trace/report.txt)")
+	fi
+	local then_ending
+	if [ -n "$then_kernel" ]; then
+		then_ending=$(cat "$out/then/ending" 2>/dev/null || echo "error no ending recorded")
+		[ "${then_ending%% *}" = poweroff ] ||
+			why+=("second domain did not shut down cleanly: $then_ending")
 	fi
 	if [ ${#why[@]} -gt 0 ]; then
 		local IFS=';'
@@ -155,6 +171,9 @@ run_xl() {
 	local xlargs=(--outdir "$out" --vcpus "$vcpus" --kernel "$guest" --no-console)
 	[ -x "$top/test/xl/run-xl.sh" ] || die "--xl: test/xl/run-xl.sh missing"
 	[ -z "$timeout" ] || xlargs+=(--timeout "$timeout")
+	[ -z "$then_kernel" ] || xlargs+=(--then-kernel "$then_kernel")
+	[ -z "$then_ramdisk" ] || xlargs+=(--then-ramdisk "$then_ramdisk")
+	[ -z "$then_extra" ] || xlargs+=(--then-extra "$then_extra")
 	[ -z "$memory" ] || xlargs+=(--memory "$memory")
 	[ "$trace" = 0 ] || xlargs+=(--trace)
 	# A run that ended without a verdict (a hang) still leaves its ending.
@@ -165,6 +184,11 @@ run_xl() {
 
 [ -z "$exec_range" ] || [ "$mode" = direct ] ||
 	die "--exec-trace needs --direct (QEMU runs our guest's code itself only there)"
+[ -z "$then_kernel$then_ramdisk$then_extra" ] || [ "$mode" = xl ] ||
+	die "--then-kernel needs --xl (a second domU after ours, in one dom0 boot)"
+[ -n "$then_kernel" ] || [ -z "$then_ramdisk$then_extra" ] ||
+	die "--then-ramdisk and --then-extra need --then-kernel"
+[ -z "$then_kernel" ] || [ -f "$then_kernel" ] || die "--then-kernel: no file $then_kernel"
 case $mode in
 direct) run_direct ;;
 xl) run_xl || exit 1 ;;

@@ -4,6 +4,8 @@
 # Usage:
 #   test/xl/run-xl.sh --outdir DIR [--vcpus N] [--memory MB] [--timeout S]
 #                     [--trace] [--tracedir DIR] [--kernel ELF] [--ramdisk FILE]
+#                     [--then-kernel ELF [--then-ramdisk FILE]
+#                      [--then-extra "WORDS"]]
 #                     [--no-console] [-- GUEST-CMDLINE words...]
 #
 # QEMU (TCG) runs Xen (build/cache/xen.elf) with Debian's Linux as PV dom0
@@ -18,6 +20,10 @@
 #   xl.log             xl's log for the domain
 #   dom0/              dom0-side extras (xl create output, xl dmesg, dmesg,
 #                      xl info, the domain's last xl list -l)
+# With --then-kernel, once the first domain is gone dom0 creates a second
+# one the same way (same vCPUs and memory, command line --then-extra), in
+# the same dom0 boot: its guest-console.log, ending and xl.log go to
+# DIR/then/.  Not with --trace.
 # With --trace, xentrace records the domain's whole life, and on the host
 # build/trace/xenalyze.txt (xenalyze --summary), build/trace/report.txt and
 # DIR/trace-verdict ("match"/"mismatch", by tools/trace-report) are written
@@ -27,7 +33,8 @@
 #
 # Exit status: 0 when the run reached a verdict about the domain (ending
 # poweroff, crash, reboot, or refused by xl create: see DIR/ending, and
-# DIR/trace-verdict for --trace); 1 when it did not (infrastructure failure,
+# DIR/trace-verdict for --trace), and about the second one with
+# --then-kernel (DIR/then/ending); 1 when it did not (infrastructure failure,
 # or the guest still running at the deadline: ending "timeout"), with a
 # one-line reason on stderr; 2 for a usage error.  QEMU never outlives the
 # script.
@@ -38,7 +45,8 @@ cd "$top"
 
 outdir='' vcpus=2 memory=64 timeout=120 trace=0
 kernel=build/pvbatch.elf ramdisk='' tdir=build/trace
-usage() { sed -n '4,7p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+then_kernel='' then_ramdisk='' then_extra=''
+usage() { sed -n '4,9p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 show_console=1
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -48,6 +56,9 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=${2:?}; shift 2 ;;
 	--kernel) kernel=${2:?}; shift 2 ;;
 	--ramdisk) ramdisk=${2:?}; shift 2 ;;
+	--then-kernel) then_kernel=${2:?}; shift 2 ;;
+	--then-ramdisk) then_ramdisk=${2:?}; shift 2 ;;
+	--then-extra) then_extra=${2?}; shift 2 ;;
 	--trace) trace=1; shift ;;
 	--tracedir) tdir=${2:?}; shift 2 ;;
 	--no-console) show_console=0; shift ;;
@@ -61,9 +72,19 @@ for n in "$vcpus" "$memory" "$timeout"; do
 	case $n in ''|*[!0-9]*) echo "run-xl.sh: '$n' is not a number" >&2; exit 2 ;; esac
 done
 extra="$*"
-case $extra in
-*[\"\\]*|*$'\n'*) echo "run-xl.sh: guest command line must not hold quotes, backslashes or newlines" >&2; exit 2 ;;
-esac
+for x in "$extra" "$then_extra"; do
+	case $x in
+	*[\"\\]*|*$'\n'*) echo "run-xl.sh: guest command line must not hold quotes, backslashes or newlines" >&2; exit 2 ;;
+	esac
+done
+if [ -z "$then_kernel" ] && [ -n "$then_ramdisk$then_extra" ]; then
+	echo "run-xl.sh: --then-ramdisk and --then-extra need --then-kernel" >&2
+	exit 2
+fi
+if [ -n "$then_kernel" ] && [ $trace = 1 ]; then
+	echo "run-xl.sh: --then-kernel and --trace cannot be combined (the trace covers one domain)" >&2
+	exit 2
+fi
 
 T0=$EPOCHREALTIME
 elapsed() { awk -v a="$T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
@@ -75,7 +96,7 @@ work=$outdir/.xl
 rm -rf "$work"
 mkdir -p "$work"
 rm -f "$outdir"/{guest-console.log,ending,serial.log,xl.log,trace-verdict}
-rm -rf "$outdir/dom0"
+rm -rf "$outdir/dom0" "$outdir/then"
 
 QEMU_PID=
 cleanup() {
@@ -103,6 +124,10 @@ test/deps.sh --xen --dom0 > "$work/deps.log" 2>&1 ||
 	fail error "test/deps.sh failed: $(tail -n 1 "$work/deps.log")"
 [ -f "$kernel" ] || fail error "guest kernel $kernel not found (run make?)"
 [ -z "$ramdisk" ] || [ -f "$ramdisk" ] || fail error "ramdisk $ramdisk not found"
+[ -z "$then_kernel" ] || [ -f "$then_kernel" ] ||
+	fail error "second guest kernel $then_kernel not found"
+[ -z "$then_ramdisk" ] || [ -f "$then_ramdisk" ] ||
+	fail error "second guest ramdisk $then_ramdisk not found"
 say "deps"
 
 # --- initramfs and dom0 kernel ------------------------------------------
@@ -150,6 +175,17 @@ if [ -n "$ramdisk" ]; then
 	cp "$ramdisk" "$run/pvbatch/build/$(basename "$ramdisk")"
 	guest_ramdisk=build/$(basename "$ramdisk")
 fi
+# The second guest's files keep their names under build/then/.
+then_k='' then_r=''
+if [ -n "$then_kernel" ]; then
+	mkdir -p "$run/pvbatch/build/then"
+	then_k=build/then/$(basename "$then_kernel")
+	cp "$then_kernel" "$run/pvbatch/$then_k"
+	if [ -n "$then_ramdisk" ]; then
+		then_r=build/then/$(basename "$then_ramdisk")
+		cp "$then_ramdisk" "$run/pvbatch/$then_r"
+	fi
+fi
 # dom0 gives up on the guest this many seconds into its own uptime, which
 # leaves time to export the results before the host's hard timeout.
 start_s=$(elapsed)
@@ -162,6 +198,9 @@ GUEST_VCPUS=$vcpus
 GUEST_MEMORY=$memory
 GUEST_DEADLINE=$deadline
 TRACE=$trace
+THEN_KERNEL="$then_k"
+THEN_RAMDISK="$then_r"
+THEN_EXTRA="$then_extra"
 EOF
 (cd "$run" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) > "$work/run.cpio"
 cat build/xl/dom0.cpio "$work/run.cpio" > "$work/initrd.cpio"
@@ -212,6 +251,9 @@ while :; do
 		xl-create) say "xl create" ;;
 		guest-running) say "guest running ($rest)" ;;
 		guest-ended) say "guest ended: $rest" ;;
+		then-xl-create) say "xl create (second domain)" ;;
+		then-guest-running) say "second guest running ($rest)" ;;
+		then-guest-ended) say "second guest ended: $rest" ;;
 		exported) say "results exported" ;;
 		*) say "dom0: $phase $rest" ;;
 		esac
@@ -248,6 +290,20 @@ for f in xl-create.log xen-dmesg.log dom0-dmesg.log xl-info.txt xl-list.json \
 	if [ -e "$res/$f" ]; then cp "$res/$f" "$outdir/dom0/"; fi
 done
 ending=$(cat "$outdir/ending")
+then_ending=
+if [ -n "$then_kernel" ]; then
+	mkdir -p "$outdir/then"
+	if [ -s "$res/then/ending" ]; then
+		then_ending=$(cat "$res/then/ending")
+	else
+		then_ending="error dom0 returned no ending for the second domain"
+	fi
+	echo "$then_ending" > "$outdir/then/ending"
+	for f in guest-console.log xl.log xl-create.log domid; do
+		if [ -e "$res/then/$f" ]; then cp "$res/then/$f" "$outdir/then/"; fi
+	done
+	[ -e "$outdir/then/guest-console.log" ] || : > "$outdir/then/guest-console.log"
+fi
 if [ $show_console = 1 ]; then
 	say "guest console ($outdir/guest-console.log):"
 	tr -d '\r' < "$outdir/guest-console.log" | sed 's/^/  | /'
@@ -288,12 +344,19 @@ elif [ $trace = 1 ]; then
 	say "trace: no trace came back from dom0 (verdict: mismatch)"
 fi
 
-case $ending in
-poweroff*|crash*|reboot*|refused*)
-	say "done: $ending"
-	exit 0 ;;
-*)
-	say "done: $ending"
+verdict() {
+	case $1 in
+	poweroff*|crash*|reboot*|refused*) return 0 ;;
+	*) return 1 ;;
+	esac
+}
+say "done: $ending${then_kernel:+; second domain: $then_ending}"
+if ! verdict "$ending"; then
 	echo "run-xl.sh: ${ending}" >&2
-	exit 1 ;;
-esac
+	exit 1
+fi
+if [ -n "$then_kernel" ] && ! verdict "$then_ending"; then
+	echo "run-xl.sh: second domain: ${then_ending}" >&2
+	exit 1
+fi
+exit 0

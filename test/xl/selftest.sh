@@ -3,7 +3,7 @@
 #
 # Usage: test/xl/selftest.sh [--standin] [--outdir DIR]
 #
-# Four runs of test/xl/run-xl.sh, each checked against what it must report:
+# Five runs of test/xl/run-xl.sh, each checked against what it must report:
 #   selftest=none   the guest boots and powers off: exit 0, ending poweroff
 #   fail=ktap       a KTAP test fails: exit 0, ending poweroff or crash (the
 #                   guest reports a failed verdict as SHUTDOWN_crash), and
@@ -11,6 +11,9 @@
 #   fail=panic      the guest panics on purpose:    exit 0, ending crash
 #   fail=hang       the guest spins forever:        exit 1, ending timeout,
 #                   and no QEMU left behind
+#   then            fail=panic, then (--then-kernel) a second domain with
+#                   selftest=none in the same dom0 boot: exit 0, ending
+#                   crash, then/ending poweroff, each console its own
 # By default the guest is build/pvbatch.elf.  --standin uses Debian's Linux
 # with a busybox initramfs running test/xl/standin-init instead, which obeys
 # the same words: it tests the harness without the guest.
@@ -47,10 +50,13 @@ if [ $standin = 1 ]; then
 	[ -s "$k" ] || k=build/cache/root/boot/vmlinuz-$kver
 	guest=(--kernel "$k" --ramdisk "$s.cpio" --memory 256)
 	prefix=(console=hvc0 quiet)
+	then=(--then-kernel "$k" --then-ramdisk "$s.cpio")
+else
+	then=(--then-kernel build/pvbatch.elf)
 fi
 
 echo "KTAP version 1"
-echo "1..4"
+echo "1..5"
 failed=0
 n=0
 # check NAME WANT_RC WANT_ENDINGS WANT_CONSOLE TIMEOUT WORDS...
@@ -83,6 +89,25 @@ check pass 0 poweroff "" 120 selftest=none
 check ktap 0 "poweroff|crash" "not ok 1" 120 fail=ktap
 check crash 0 crash "" 120 fail=panic
 check hang 1 timeout "" 40 fail=hang
+# Two domains in one dom0 boot: the first crashes, the second still runs.
+n=$((n + 1))
+test/xl/run-xl.sh --outdir "$outdir/then" --timeout 150 "${guest[@]}" "${then[@]}" \
+	--then-extra "${prefix[*]} selftest=none" -- "${prefix[@]}" fail=panic \
+	> "$outdir.then.log" 2>&1
+rc=$?
+sed 's/^/# /' "$outdir.then.log"
+ending=$(cat "$outdir/then/ending" 2>/dev/null || echo "(none)")
+then_ending=$(cat "$outdir/then/then/ending" 2>/dev/null || echo "(none)")
+if [ $rc != 0 ] || [ "${ending%% *}" != crash ] || [ "${then_ending%% *}" != poweroff ]; then
+	echo "not ok $n xl-then # exit $rc (want 0), endings '$ending' / '$then_ending' (want crash / poweroff)"
+	failed=1
+elif grep -q 'fail=panic' "$outdir/then/then/guest-console.log" ||
+     ! grep -q 'fail=panic' "$outdir/then/guest-console.log"; then
+	echo "not ok $n xl-then # each domain's console is not its own"
+	failed=1
+else
+	echo "ok $n xl-then # $ending, then $then_ending"
+fi
 # run-xl.sh must not leave QEMU behind, even when it gives up.
 if pgrep -f "file:$top/$outdir/hang/serial.log" > /dev/null; then
 	echo "# QEMU of the hang run still running"

@@ -115,6 +115,36 @@ class DomainView(common.ReportCase):
         self.assertIn("| 820 (1.02×), 1440 (1.80×) |", md,
                       "the second vCPU's own time is shown 1.8 times its alone")
 
+    def linux_rows(self, domain):
+        rows = []
+        for n in (1, 512):
+            r = {"backend": "linux", "pages": n, "rounds": 10, "repeats": 11,
+                 "ns_per_pte": 9000.0, "ns_per_pte_min": 8000.0,
+                 "hypercalls_per_pte": 1.0, "requests_per_hypercall": 1.0,
+                 "traps_per_pte": None, "flushes_per_mprotect": 1.0}
+            if domain:
+                r["domain"] = domain
+            rows.append(r)
+        return rows
+
+    def test_linux_same_boot(self):
+        """Linux timed in the domU's boot: same-boot there, cross-boot for
+        the initial domain."""
+        md = self.report(new_rows() + self.linux_rows("domU"))
+        dom_u = md[md.index("## configuration: domain=domU, ad=dirty"):]
+        initial = md[md.index("## configuration: domain=initial, ad=dirty"):]
+        self.assertIn("linux/xen (same boot,", dom_u.split("\n## ")[0],
+                      "the domU's linux/xen is same-boot")
+        self.assertIn("linux/xen (cross-boot,", initial.split("\n## ")[0],
+                      "the initial domain's linux/xen is cross-boot")
+        self.assertIn("Linux as a second domU", md, "the note says where Linux ran")
+
+    def test_linux_own_boot(self):
+        """Linux rows without a domain (a boot of their own): cross-boot."""
+        md = self.report(new_rows() + self.linux_rows(None))
+        self.assertNotIn("(same boot,", md, "nothing is called same-boot")
+        self.assertIn("every linux/xen ratio is cross-boot", md, "the note says so")
+
     def test_gate_failed_is_marked(self):
         rows = new_rows()
         for r in rows:
