@@ -98,6 +98,17 @@ static void test_entry_odd_size_panics(void **state)
 	expect(xen_mc_empty(), "the refused entry left something queued");
 }
 
+/* The same rule when growing: the last array would no longer end on a unit. */
+static void test_extend_odd_size_panics(void **state)
+{
+	(void)state;
+	entry_mmu(0);
+	expect(HOST_PANICS(xen_mc_extend_args(MMU, 12, CALLER(1))),
+	       "an extend of 12 bytes accepted");
+	expect_eq(__xen_mc_buffer()->calls[0].count, 1,
+		  "the refused extend grew the entry");
+}
+
 /* Same op, new entry: a separate entry, not merged. */
 static void test_entry_never_merges(void **state)
 {
@@ -463,6 +474,7 @@ int main(void)
 		T(test_extend_other_op_refused),
 		T(test_extend_empty_refused),
 		T(test_entry_odd_size_panics),
+		T(test_extend_odd_size_panics),
 		T(test_entry_never_merges),
 		T(test_capacity_entries),
 		T(test_capacity_arg_bytes),

@@ -26,7 +26,7 @@ void *xen_mc_entry(unsigned int op, size_t size, unsigned long caller)
 		return NULL;
 	req = b->args + b->args_used;
 	b->req_caller[b->args_used / 8] = caller;
-	b->args_used += ALIGN(size, 8);
+	b->args_used += size;
 	c = &b->calls[b->nr_calls++];
 	c->op = op;
 	c->count = 1;

@@ -106,18 +106,22 @@ static inline void *xen_mc_extend_args(unsigned int op, size_t size,
 	u8 *req = b->args + b->args_used;
 	struct mc_call *last;
 
+	/* A constant at every caller: the check costs nothing there. */
+	if (size % 8)
+		panic("xen_mc: a request of %zu bytes, not whole 8-byte units", size);
 	if (!b->nr_calls || b->args_used + size > sizeof(b->args))
 		return NULL;
 	/*
 	 * Only the last entry ever takes argument space, in whole 8-byte
-	 * units (xen_mc_entry() refuses any other size), so its array ends
-	 * where free space begins: same op, and it can grow.
+	 * units (xen_mc_entry() and the check above refuse any other size),
+	 * so its array ends where free space begins: same op, and it can
+	 * grow.
 	 */
 	last = &b->calls[b->nr_calls - 1];
 	if (last->op != op)
 		return NULL;
 	b->req_caller[b->args_used / 8] = caller;
-	b->args_used += ALIGN(size, 8);
+	b->args_used += size;
 	last->count++;
 	return req;
 }
