@@ -867,13 +867,19 @@ static void report(enum series s, unsigned long n, unsigned long nr,
 	line_print();
 }
 
-static u64 median_ns(struct sample_set *ss)
+/* The median of one value per repeat (ns[0 .. repeats)). */
+static u64 median_of_repeats(const u64 *ns)
 {
 	u64 sorted[BENCH_MAX_REPEATS];
 
-	memcpy(sorted, ss->ns, sizeof(sorted));
+	memcpy(sorted, ns, sizeof(sorted));
 	sort_u64(sorted, repeats);
 	return median_of_sorted(sorted, repeats);
+}
+
+static u64 median_ns(struct sample_set *ss)
+{
+	return median_of_repeats(ss->ns);
 }
 
 /* floor+flush: the cheapest of its candidates at this N (clean or not). */
@@ -1021,11 +1027,7 @@ static void report_par(unsigned int v, unsigned long n, unsigned long nr,
 	add_counts(b_hc, b_rq, b_tr, b_fl, b_fa);
 	line_add("\"parallel\":%u,\"vcpu_ns_per_pte\":[", v);
 	for (cpu = 0; cpu < v; cpu++) {
-		u64 sorted[BENCH_MAX_REPEATS];
-
-		memcpy(sorted, own_ns[v][cpu], sizeof(sorted));
-		sort_u64(sorted, repeats);
-		fmt_ratio(b_own, sizeof(b_own), median_of_sorted(sorted, repeats),
+		fmt_ratio(b_own, sizeof(b_own), median_of_repeats(own_ns[v][cpu]),
 			  2ULL * n * nr, 3);
 		line_add("%s%s", cpu ? "," : "", b_own);
 	}
