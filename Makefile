@@ -104,7 +104,10 @@ check-direct: $(GUEST)
 
 # As a domU under stock xl in a Linux dom0, with the hypervisor-side trace
 # reconciled against the guest's own counts; then the harness's endings.
+# First, on the host, dom0's wait for a domain: its endings, and that it
+# starts no process beside a running guest.
 check-xl: $(GUEST)
+	test/xl/wait-selftest.sh
 	test/run-pv-guest.sh --xl --trace --vcpus 2 --out $(O)/xl \
 		-- selftest=boot,mm,mprotect,pmd
 	test/harness-selftest.sh --xl

@@ -39,7 +39,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 host_pkgs=(build-essential qemu-system-x86 libxen-dev sparse libcmocka-dev
 	   clang gnuplot-nox busybox-static cpio python3 python3-pycparser
-	   python3-pyflakes shellcheck)
+	   python3-pyflakes shellcheck strace)
 
 apt_updated=0
 apt_update() {

@@ -6,9 +6,10 @@
 # The image holds busybox-static, the Xen toolstack pieces the harness uses
 # (xl, xenstored, xenconsoled, xenconsole, xen-init-dom0, xentrace) with the
 # shared libraries they load, the kernel modules dom0 needs (Xen device
-# drivers for the toolstack, virtio for the export disk) and test/xl/dom0-init
-# as /init.  Everything comes from build/cache/root (test/deps.sh --dom0),
-# except the C runtime libraries, which come from the host (Debian 12 too).
+# drivers for the toolstack, virtio for the export disk), test/xl/dom0-init
+# as /init, with the wait it sources (test/xl/wait-domain.sh) in /lib.
+# Everything comes from build/cache/root (test/deps.sh --dom0), except the
+# C runtime libraries, which come from the host (Debian 12 too).
 #
 # The archive is uncompressed on purpose: decompressing it in dom0 under TCG
 # costs seconds, loading a few more megabytes costs nothing.
@@ -22,6 +23,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:?usage: mkinitramfs.sh OUT.cpio}
 root=$top/build/cache/root
 init=$top/test/xl/dom0-init
+waitlib=$top/test/xl/wait-domain.sh
 
 kver=
 for d in "$root"/lib/modules/*; do
@@ -37,7 +39,7 @@ mods="xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs
       virtio_pci virtio_blk"
 
 key=$( {
-	sha256sum "$0" "$init"
+	sha256sum "$0" "$init" "$waitlib"
 	(cd "$root" && for f in .unpacked.*; do [ ! -e "$f" ] || echo "$f"; done) | sort
 	echo "$kver"
 } | sha256sum | cut -d' ' -f1)
@@ -48,12 +50,13 @@ fi
 
 stage=$(mktemp -d "$out.d.XXXXXX")
 trap 'rm -rf "$stage" "$out.tmp.$$"' EXIT
-mkdir -p "$stage"/{bin,dev,proc,sys,run,tmp,modules,$xenbin} \
+mkdir -p "$stage"/{bin,dev,lib,proc,sys,run,tmp,modules,$xenbin} \
 	"$stage"/var/{lib/xen,lib/xenstored,log/xen/console,lock} \
 	"$stage"/etc/xen
 
 install -m 755 "$root/bin/busybox" "$stage/bin/busybox"
 install -m 755 "$init" "$stage/init"
+install -m 644 "$waitlib" "$stage/lib/wait-domain.sh"
 # dom0_mem is fixed on Xen's command line: nothing to balloon.
 echo 'autoballoon="off"' > "$stage/etc/xen/xl.conf"
 
