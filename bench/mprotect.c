@@ -59,6 +59,8 @@
 #include <pvbatch/main.h>
 #include <pvbatch/mm.h>
 
+#include "ci95.h"
+
 #define BENCH_MAX_SIZES		16
 #define BENCH_MAX_REPEATS	31
 #define BENCH_MAX_PAGES		65536UL
@@ -363,26 +365,6 @@ static void sort_u64(u64 *v, unsigned int n)
 			v[j] = v[j - 1];
 		v[j] = x;
 	}
-}
-
-/*
- * A distribution-free 95% interval for the median of n samples: the k-th
- * smallest and the k-th largest, k the largest with P(X < k) <= 0.025 for
- * X ~ Binomial(n, 1/2) (then the median lies outside with probability
- * at most 0.05).  0 if n is too small for any (n < 6).
- */
-static unsigned int ci_rank(unsigned int n)
-{
-	u64 c = 1, cum = 0, total = 1ULL << n;
-	unsigned int k;
-
-	for (k = 0; k < n; k++) {
-		if ((cum + c) * 40 > total)
-			return k;
-		cum += c;
-		c = c * (n - k) / (k + 1);
-	}
-	return k;
 }
 
 static u64 median_of_sorted(const u64 *v, unsigned int n)

@@ -10,7 +10,10 @@
  *	BENCH {"backend":"linux","pages":N,"rounds":R,...,"ns_per_pte":..}
  *
  * with the fields only a hypervisor trace can give left null (the host
- * fills hypercalls_per_pte in from xentrace, see tools/bench-run).
+ * fills hypercalls_per_pte in from xentrace, see tools/bench-run), and,
+ * as the guest gives them, every repeat's ns per pte in repeat order
+ * (ns_per_pte_samples) and the median's 95% interval (ns_per_pte_ci95,
+ * bench/ci95.h; null under 6 repeats).
  *
  * Phases for that trace: before and after the timed repeats of each N,
  * and around an empty "zero" phase of the same shape with no mprotect
@@ -46,6 +49,7 @@
 #include <sys/stat.h>
 
 #include "mark.h"
+#include "../ci95.h"
 
 #define MAX_SIZES	16
 #define MAX_REPEATS	31
@@ -196,9 +200,10 @@ static unsigned long long timed(char *p, size_t len, unsigned long nr)
 static void bench_size(unsigned long n, unsigned long nr)
 {
 	size_t len = n * page_size;
-	unsigned long long ns[MAX_REPEATS];
+	unsigned long long ns[MAX_REPEATS], sorted[MAX_REPEATS];
 	unsigned long long updates = 2ULL * n * nr, med;
-	char b_med[32], b_min[32];
+	unsigned int k = ci_rank(repeats);
+	char b_med[32], b_min[32], b_lo[32], b_hi[32], ci[80];
 	unsigned long i, rep;
 	char *p;
 
@@ -222,14 +227,28 @@ static void bench_size(unsigned long n, unsigned long nr)
 	mark();
 
 	munmap(p, len);
-	qsort(ns, repeats, sizeof(ns[0]), cmp_ull);
-	med = repeats & 1 ? ns[repeats / 2] :
-	      (ns[repeats / 2 - 1] + ns[repeats / 2]) / 2;
+	memcpy(sorted, ns, repeats * sizeof(ns[0]));
+	qsort(sorted, repeats, sizeof(sorted[0]), cmp_ull);
+	med = repeats & 1 ? sorted[repeats / 2] :
+	      (sorted[repeats / 2 - 1] + sorted[repeats / 2]) / 2;
 	fmt3(b_med, sizeof(b_med), med, updates);
-	fmt3(b_min, sizeof(b_min), ns[0], updates);
+	fmt3(b_min, sizeof(b_min), sorted[0], updates);
+	/* The guest's interval (bench/ci95.h), so the two compare alike. */
+	if (k) {
+		fmt3(b_lo, sizeof(b_lo), sorted[k - 1], updates);
+		fmt3(b_hi, sizeof(b_hi), sorted[repeats - k], updates);
+		snprintf(ci, sizeof(ci), "[%s,%s]", b_lo, b_hi);
+	} else {
+		snprintf(ci, sizeof(ci), "null");
+	}
 	/* One line, fields in the order tools/pvbatch/results.py lists them. */
-	printf("BENCH {\"backend\":\"%s\",\"pages\":%lu,\"rounds\":%lu,\"repeats\":%lu,\"ns_per_pte\":%s,\"ns_per_pte_min\":%s,\"hypercalls_per_pte\":null,\"requests_per_hypercall\":null,\"traps_per_pte\":null,\"flushes_per_mprotect\":null,\"marks\":%s}\n",
-	       backend, n, nr, repeats, b_med, b_min, marks ? "true" : "false");
+	printf("BENCH {\"backend\":\"%s\",\"pages\":%lu,\"rounds\":%lu,\"repeats\":%lu,\"ns_per_pte\":%s,\"ns_per_pte_min\":%s,\"hypercalls_per_pte\":null,\"requests_per_hypercall\":null,\"traps_per_pte\":null,\"flushes_per_mprotect\":null,\"ns_per_pte_ci95\":%s,\"ns_per_pte_samples\":[",
+	       backend, n, nr, repeats, b_med, b_min, ci);
+	for (rep = 0; rep < repeats; rep++) {
+		fmt3(b_lo, sizeof(b_lo), ns[rep], updates);
+		printf("%s%s", rep ? "," : "", b_lo);
+	}
+	printf("],\"marks\":%s}\n", marks ? "true" : "false");
 	fflush(stdout);
 }
 

@@ -94,6 +94,14 @@ class Samples(unittest.TestCase):
         self.bad(r, "a median that is not the samples'")
 
 
+def dom_u_view(md):
+    return md[md.index("## an xl domU"):].split("\n## ")[0]
+
+
+def initial_view(md):
+    return md[md.index("## the initial domain"):].split("\n## ")[0]
+
+
 class DomainView(common.ReportCase):
     prefix = "pvbatch-intervals-"
 
@@ -138,6 +146,19 @@ class DomainView(common.ReportCase):
         self.assertIn("linux/xen (cross-boot,", initial.split("\n## ")[0],
                       "the initial domain's linux/xen is cross-boot")
         self.assertIn("Linux as a second domU", md, "the note says where Linux ran")
+        self.assertIn("Linux in this boot", dom_u_view(md), "the domU's view compares")
+        self.assertNotIn("Linux in this boot", initial_view(md),
+                         "the initial domain's view has no Linux of its boot")
+
+    def test_linux_interval_shown(self):
+        """Linux's own interval, when its rows carry one, beside ours."""
+        rows = self.linux_rows("domU")
+        rows[0]["ns_per_pte_samples"] = [9000.0 + 100 * i for i in range(-5, 6)]
+        rows[0]["ns_per_pte_ci95"] = [8600.0, 9400.0]
+        rows[0]["ns_per_pte_min"] = 8500.0
+        md = self.report(new_rows() + rows)
+        self.assertRegex(dom_u_view(md), r"\| 1 \| 9000 \[8600, 9400\] \| \d+ \[\d+, \d+\] \| [\d.]+ \|",
+                         "Linux's median at N=1 with its interval, ours with ours")
 
     def test_linux_own_boot(self):
         """Linux rows without a domain (a boot of their own): cross-boot."""
