@@ -48,24 +48,16 @@ bool xen_mc_callback(mc_callback_t fn, void *data)
 	return true;
 }
 
-static long issue_direct(struct mc_call *c)
-{
-	switch (c->op) {
-	case __HYPERVISOR_mmu_update:
-		return HYPERVISOR_mmu_update(c->reqs, c->count, &c->done, DOMID_SELF);
-	case __HYPERVISOR_mmuext_op:
-		return HYPERVISOR_mmuext_op(c->reqs, c->count, &c->done, DOMID_SELF);
-	}
-	panic("xen_mc: cannot issue hypercall %u", c->op);
-}
-
 /* Write the entries Xen is to see from the records, and issue them. */
-static void issue_multicall(struct mc_call *calls, unsigned int n)
+void xen_mc_multicall(struct mc_call *calls, unsigned int n)
 {
 	struct multicall_entry *entries = __xen_mc_buffer()->entries;
 	unsigned int i;
 	long rc;
 
+	if (n > CONFIG_MC_ENTRIES)
+		panic("xen_mc: %u calls, more than %u entries", n,
+		      CONFIG_MC_ENTRIES);
 	for (i = 0; i < n; i++) {
 		struct multicall_entry *e = &entries[i];
 		struct mc_call *c = &calls[i];
@@ -84,21 +76,6 @@ static void issue_multicall(struct mc_call *calls, unsigned int n)
 	/* From here on, only each result is ours to read. */
 	for (i = 0; i < n; i++)
 		calls[i].result = (long)entries[i].result;
-}
-
-void xen_mc_call(struct mc_call *calls, unsigned int n)
-{
-	unsigned int i;
-
-	if (n > CONFIG_MC_ENTRIES)
-		panic("xen_mc: %u calls, more than %u entries", n,
-		      CONFIG_MC_ENTRIES);
-	for (i = 0; i < n; i++)
-		calls[i].done = 0;
-	if (n == 1)
-		calls[0].result = issue_direct(&calls[0]);
-	else if (n > 1)
-		issue_multicall(calls, n);
 }
 
 /*

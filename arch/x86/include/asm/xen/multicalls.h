@@ -36,6 +36,7 @@
 #include <linux/compiler.h>
 #include <asm/smp.h>
 #include <xen/interface/xen.h>
+#include <asm/xen/hypercall.h>
 
 #ifndef CONFIG_MC_ENTRIES
 #define CONFIG_MC_ENTRIES	32
@@ -130,13 +131,46 @@ static inline void *xen_mc_extend_args(unsigned int op, size_t size,
 bool xen_mc_callback(mc_callback_t fn, void *data);
 /* 0, or the first entry's error: the callbacks say what became of it. */
 long xen_mc_issue(void);
+
+/* xen_mc_call()'s multicall, for n >= 2 records; nobody else calls it. */
+void xen_mc_multicall(struct mc_call *calls, unsigned int n);
+
 /*
  * Issue n records (n <= CONFIG_MC_ENTRIES) as one hypercall, as
  * xen_mc_issue() would, and set each one's result and done.  The buffer
- * lends its multicall_entry array for the call: it holds nothing between
- * calls.
+ * lends its multicall_entry array for a multicall: it holds nothing
+ * between calls.
+ *
+ * Inline, so that a caller with one record of a known op (the lone
+ * update on a page whose A and D are clear) makes the hypercall itself,
+ * with no call to return from on the way: under TCG each is a
+ * translation-block lookup, as dear as many instructions.
  */
-void xen_mc_call(struct mc_call *calls, unsigned int n);
+static __always_inline void xen_mc_call(struct mc_call *calls, unsigned int n)
+{
+	struct mc_call *c = &calls[0];
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		calls[i].done = 0;
+	if (n != 1) {
+		if (n)
+			xen_mc_multicall(calls, n);
+		return;
+	}
+	switch (c->op) {
+	case __HYPERVISOR_mmu_update:
+		c->result = HYPERVISOR_mmu_update(c->reqs, c->count, &c->done,
+						  DOMID_SELF);
+		break;
+	case __HYPERVISOR_mmuext_op:
+		c->result = HYPERVISOR_mmuext_op(c->reqs, c->count, &c->done,
+						 DOMID_SELF);
+		break;
+	default:
+		panic("xen_mc: cannot issue hypercall %u", c->op);
+	}
+}
 
 /* Nothing queued, and no callback waiting? */
 static inline bool xen_mc_empty(void)
