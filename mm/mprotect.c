@@ -120,12 +120,14 @@ static __always_inline bool pte_restricts(pte_t old, pte_t new)
 {
 	u64 o = pte_val(old) & ~(_PAGE_AD | _PAGE_XEN_ADDED);
 	u64 n = pte_val(new) & ~(_PAGE_AD | _PAGE_XEN_ADDED);
-	u64 granted = _PAGE_RW;
+	/* NX cleared is a grant; RW changed either way is judged below. */
+	u64 granted = _PAGE_RW | (o & ~n & _PAGE_NX);
 
-	if ((o & _PAGE_NX) && !(n & _PAGE_NX))
-		granted |= _PAGE_NX;
-	/* Anything else that changed, or RW taken away, restricts. */
-	return ((o ^ n) & ~granted) || ((o & _PAGE_RW) && !(n & _PAGE_RW));
+	/*
+	 * Anything else that changed, or RW taken away, restricts.  In
+	 * bitwise operations, with no branch: it runs for every pte.
+	 */
+	return (((o ^ n) & ~granted) | (o & ~n & _PAGE_RW)) != 0;
 }
 
 /*
@@ -183,31 +185,27 @@ static bool change_pmd(unsigned long addr, pte_t *pmdp, pgprot_t newprot,
 }
 
 /*
- * Change the ptes of [addr, end), all inside one L1 table under the L2
- * entry pmdp (NULL: none of ours); *flush is set if any change needs a
- * TLB flush.  If the L2 entry holds a restriction, it is first pushed
- * down into the ptes of the whole table (those outside the range keep
- * the protection the walk gave them, those inside get newprot) and the
- * L2 entry is then made permissive, behind them in the same batch: at no
- * moment does the walk allow more than before or after the change.
+ * The L2 entry pmdp holds a restriction (pmd, as read) and [addr, end)
+ * lies inside its L1 table: push the restriction down into the ptes of
+ * the whole table (those outside the range keep the protection the walk
+ * gave them, those inside get newprot), then make the L2 entry
+ * permissive, behind them in the same batch: at no moment does the walk
+ * allow more than before or after the change.  Only after prot_level=pmd
+ * restricted this table; change_pte_range() is the way of every other
+ * change.
  */
-static __always_inline int change_pte_range(unsigned long addr,
-					    unsigned long end, pte_t *pmdp,
-					    pgprot_t newprot, bool *flush)
+static int push_pmd_range(unsigned long addr, unsigned long end,
+			  pte_t *pmdp, pte_t pmd, pgprot_t newprot, bool *flush)
 {
-	pte_t pmd = pmdp ? ptep_read(pmdp) : __pte(_PAGE_PRESENT | _PAGE_RW);
-	bool push = !pmd_permissive(pmd);
-	unsigned long lo = push ? addr & ~(PMD_SIZE - 1) : addr;
-	unsigned long hi = push ? lo + PMD_SIZE : end, a;
+	unsigned long lo = addr & ~(PMD_SIZE - 1), a;
 	pte_t *ptep = lookup_pte(lo);
 
 	if (!ptep)
 		return -EFAULT;
-	for (a = lo; a < hi; a += PAGE_SIZE, ptep++) {
+	for (a = lo; a < lo + PMD_SIZE; a += PAGE_SIZE, ptep++) {
 		pte_t cur = ptep_read(ptep), old, new;
 		bool inside = a >= addr && a < end;
 
-		/* Reading a pte needs no hypervisor: a plain load. */
 		if (!pte_present(cur))
 			continue;
 		if (!inside && (pte_val(pte_under_pmd(cur, pmd)) == pte_val(cur) ||
@@ -222,8 +220,43 @@ static __always_inline int change_pte_range(unsigned long addr,
 		}
 		ptep_modify_prot_commit(a, ptep, old, new);
 	}
-	if (push)
-		set_pmd(lo, pmdp, pmd_with_prot(pmd, _PAGE_RW));
+	set_pmd(lo, pmdp, pmd_with_prot(pmd, _PAGE_RW));
+	return 0;
+}
+
+/*
+ * Change the ptes of [addr, end), all inside one L1 table under the L2
+ * entry pmdp (NULL: none of ours); *flush is set if any change needs a
+ * TLB flush.  Under a permissive L2 entry (always, with prot_level=pte)
+ * each present pte is one transaction, and nothing else happens per pte:
+ * this loop is most of what a large change costs the guest.
+ */
+static __always_inline int change_pte_range(unsigned long addr,
+					    unsigned long end, pte_t *pmdp,
+					    pgprot_t newprot, bool *flush)
+{
+	pte_t pmd = pmdp ? ptep_read(pmdp) : __pte(_PAGE_PRESENT | _PAGE_RW);
+	bool restricts = false;
+	pte_t *ptep;
+
+	if (!pmd_permissive(pmd))
+		return push_pmd_range(addr, end, pmdp, pmd, newprot, flush);
+	ptep = lookup_pte(addr);
+	if (!ptep)
+		return -EFAULT;
+	for (; addr < end; addr += PAGE_SIZE, ptep++) {
+		pte_t old, new;
+
+		/* Reading a pte needs no hypervisor: a plain load. */
+		if (!pte_present(ptep_read(ptep)))
+			continue;
+		old = ptep_modify_prot_start(addr, ptep);
+		new = pte_modify(old, newprot);
+		restricts |= pte_restricts(old, new);
+		ptep_modify_prot_commit(addr, ptep, old, new);
+	}
+	/* Once per table: a store through flush would be one per pte. */
+	*flush |= restricts;
 	return 0;
 }
 

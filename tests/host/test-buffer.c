@@ -86,6 +86,32 @@ static void test_extend_empty_refused(void **state)
 	expect(xen_mc_empty(), "a refused extend left something queued");
 }
 
+/* After an issue there is no last entry: extend must not find one. */
+static void test_extend_after_issue_refused(void **state)
+{
+	(void)state;
+	entry_mmu(0);
+	xen_mc_issue();
+	expect(!extend_mmu(1), "extend accepted after the issue, with no entry open");
+	expect(xen_mc_empty(), "a refused extend left something queued");
+	expect_eq(hc.calls[0].count, 1, "the issued call: count");
+}
+
+/*
+ * The buffer holds calls of one shape, mmu_update and mmuext_op (the
+ * ones xen_mc_call() can issue); any other op is a bug, refused when
+ * queued rather than when issued.
+ */
+static void test_entry_other_hypercall_panics(void **state)
+{
+	(void)state;
+	expect(HOST_PANICS(xen_mc_entry(__HYPERVISOR_set_trap_table, REQ_SZ,
+					CALLER(0))),
+	       "an entry of hypercall 0 accepted");
+	expect(xen_mc_empty(), "the refused entry left something queued");
+	expect(!extend_mmu(0), "extend accepted after a refused entry");
+}
+
 /*
  * extend grows the last entry's array in place: that needs every array
  * to end on a whole 8-byte unit, so an entry of any other size is a bug.
@@ -473,6 +499,8 @@ int main(void)
 		T(test_extend_same_op),
 		T(test_extend_other_op_refused),
 		T(test_extend_empty_refused),
+		T(test_extend_after_issue_refused),
+		T(test_entry_other_hypercall_panics),
 		T(test_entry_odd_size_panics),
 		T(test_extend_odd_size_panics),
 		T(test_entry_never_merges),

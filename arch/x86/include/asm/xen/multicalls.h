@@ -77,6 +77,7 @@ struct mc_stats {
 struct mc_buffer {
 	struct mc_call calls[CONFIG_MC_ENTRIES];
 	unsigned int nr_calls;
+	unsigned int last_op;			/* of calls[nr_calls - 1]; 0: none */
 	unsigned int args_used;			/* bytes */
 	u8 args[CONFIG_MC_ARGS_BYTES] __aligned(16);
 	/* Who queued each request: indexed by argument offset / 8. */
@@ -110,17 +111,16 @@ static inline void *xen_mc_extend_args(unsigned int op, size_t size,
 	/* A constant at every caller: the check costs nothing there. */
 	if (size % 8)
 		panic("xen_mc: a request of %zu bytes, not whole 8-byte units", size);
-	if (!b->nr_calls || b->args_used + size > sizeof(b->args))
-		return NULL;
 	/*
 	 * Only the last entry ever takes argument space, in whole 8-byte
 	 * units (xen_mc_entry() and the check above refuse any other size),
 	 * so its array ends where free space begins: same op, and it can
-	 * grow.
+	 * grow.  last_op is that entry's op, 0 if there is none (no
+	 * hypercall of a batch is op 0), so one compare tells both.
 	 */
-	last = &b->calls[b->nr_calls - 1];
-	if (last->op != op)
+	if (b->last_op != op || b->args_used + size > sizeof(b->args))
 		return NULL;
+	last = &b->calls[b->nr_calls - 1];
 	b->req_caller[b->args_used / 8] = caller;
 	b->args_used += size;
 	last->count++;
