@@ -88,6 +88,10 @@ lint:
 # Unit tests of the host tools (tools/pvbatch/, bench-run, bench-report,
 # trace-report), under Debian's python3: the interpreter CI has.
 HOST_PYTHON	:= /usr/bin/python3
+# No function of the pte path may cross a page (tools/text-layout).
+layout-check: $(GUEST)
+	tools/text-layout $(GUEST)
+
 tool-tests:
 	PYTHONDONTWRITEBYTECODE=1 $(HOST_PYTHON) -m unittest discover \
 		-s tests/tools -t tests/tools
@@ -182,7 +186,7 @@ lint-linux:
 		(cd / && $$cp --no-tree -q - < $$p) || exit 1; \
 	done; echo "lint-linux: every patch checkpatch.pl clean"
 
-check: deps all sparse lint lint-linux abi-check host-tests tool-tests fuzz-smoke check-direct check-race check-xl bench-smoke check-linux
+check: deps all sparse lint lint-linux abi-check layout-check host-tests tool-tests fuzz-smoke check-direct check-race check-xl bench-smoke check-linux
 	@echo "make check: all passed"
 
 run: deps all
@@ -202,4 +206,4 @@ distclean: clean
 
 .PHONY: all deps sparse check check-direct check-race check-xl check-long run clean
 .PHONY: distclean linux check-linux lint-linux
-.PHONY: bench bench-smoke tool-tests lint
+.PHONY: bench bench-smoke tool-tests lint layout-check

@@ -135,3 +135,38 @@ class Table(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class Layout(unittest.TestCase):
+    """icount.straddling(): a pte-path function across a page is named."""
+
+    NM = """\
+ffffffff80002000 0000000000000100 T change_protection
+ffffffff80002f80 0000000000000100 t xen_leave_lazy_mmu
+ffffffff80003000 0000000000000010 t xen_enter_lazy_mmu
+ffffffff80003ff0 0000000000000010 t xen_flush_tlb_range
+"""
+    NAMES = ("change_protection", "xen_leave_lazy_mmu", "xen_enter_lazy_mmu",
+             "xen_flush_tlb_range")
+
+    def test_inside_pages(self):
+        nm = self.NM.replace("80002f80", "80002f00")
+        self.assertEqual(icount.straddling(nm, self.NAMES), [],
+                         "a function ending on the last byte of its page")
+
+    def test_crossing_named(self):
+        bad = icount.straddling(self.NM, self.NAMES)
+        self.assertEqual(len(bad), 1, "one crossing function: %s" % bad)
+        self.assertIn("xen_leave_lazy_mmu", bad[0], "the one named")
+        self.assertIn("0xffffffff80003000", bad[0], "the page it crosses")
+
+    def test_missing_named(self):
+        bad = icount.straddling(self.NM, self.NAMES + ("open_entry",))
+        self.assertTrue(any("open_entry" in b and "not in" in b for b in bad),
+                        "a missing function is a problem too: %s" % bad)
+
+    def test_pte_path_list(self):
+        self.assertIn("xen_ptep_modify_prot_commit", icount.PTE_PATH,
+                      "the commit is on the list")
+        self.assertEqual(len(set(icount.PTE_PATH)), len(icount.PTE_PATH),
+                         "no name twice")

@@ -156,3 +156,33 @@ def functions(halves, k):
     if not hs:
         return None
     return hs[len(hs) // 2]
+
+
+# The functions a protection change runs at N <= 64 (what tools/icount
+# shows for the xen series): each must lie inside one page, or the jumps
+# inside it that cross the page are lookups too.
+PTE_PATH = ("change_protection", "xen_enter_lazy_mmu", "xen_leave_lazy_mmu",
+            "xen_ptep_modify_prot_commit", "xen_flush_tlb_range",
+            "issue_lone_queued", "xen_queue_pte_update", "release_lone",
+            "open_entry", "queue_flush", "check_batch", "xen_mc_entry",
+            "xen_mc_callback", "xen_mc_multicall", "xen_mc_issue")
+
+
+def straddling(nm_sized_text, names=PTE_PATH, page=4096):
+    """Problems with names in `nm -S` output: each one that is missing, or
+    whose code crosses a page boundary.  [] if every one lies in a page."""
+    where = {}
+    for line in nm_sized_text.splitlines():
+        parts = line.split()
+        if len(parts) == 4 and parts[2] in "Tt":
+            where[parts[3]] = (int(parts[0], 16), int(parts[1], 16))
+    bad = []
+    for n in names:
+        if n not in where:
+            bad.append("%s: not in the ELF's symbols" % n)
+            continue
+        addr, size = where[n]
+        if size and addr // page != (addr + size - 1) // page:
+            bad.append("%s: %#x..%#x crosses the page at %#x"
+                       % (n, addr, addr + size, (addr // page + 1) * page))
+    return bad
