@@ -227,13 +227,16 @@ static void check_batch(const struct mc_issued *batch, void *data)
 /*
  * A new entry for one request of op: after issuing the batch if it is
  * full, or if this is an update and the batch already holds a flush.
- * Every batch's first entry comes with its check.
+ * Every batch's first entry comes with its check.  Only inside a lazy
+ * section with no update held: queue_pte() counts on it.
  */
 static void *open_entry(unsigned int op, unsigned long caller)
 {
 	struct xen_mmu_cpu *m = this_mmu();
 	void *req;
 
+	if (!lazy_here(m) || m->lone.held)
+		panic("xen_mmu: an entry opened outside a lazy section, or with an update held");
 	if (op == __HYPERVISOR_mmu_update && m->batch_flushes)
 		xen_mc_issue();
 	for (;;) {
@@ -437,19 +440,23 @@ void xen_queue_pte_update(u64 ptr, u64 val, unsigned long va,
 }
 
 /*
- * The per-pte step, inline: if the batch's last entry can take one more
- * update, or the update is the one to hold, that is all there is to do.
- * Anything else (not lazy, a held lone update, a full batch, a flush
- * last) takes the way through xen_queue_pte_update(), which decides the
- * same way.
+ * The per-pte step, inline.  An open entry of pte updates exists only
+ * inside this vCPU's lazy section with no update held: entering starts
+ * with an empty batch, leaving issues it, and an update is held only
+ * in an empty batch (anything queued behind it releases it first).  So
+ * if the last entry can take one more update, that is all there is to
+ * do, unless a fault interrupted the section (its updates go at once).
+ * Else, the update to hold is held here; anything else (not lazy, a
+ * held update, a full batch, a flush last) takes the way through
+ * xen_queue_pte_update(), which decides the same way.
  */
 static __always_inline void queue_pte(u64 ptr, u64 val, unsigned long va,
 				      unsigned long caller)
 {
-	struct xen_mmu_cpu *m = this_mmu();
+	struct xen_mmu_cpu *m;
 	struct mmu_update *u;
 
-	if (likely(lazy_here(m) && !m->lone.held)) {
+	if (likely(!in_fault_context())) {
 		u = xen_mc_extend_args(__HYPERVISOR_mmu_update, sizeof(*u),
 				       caller);
 		if (likely(u)) {
@@ -457,9 +464,10 @@ static __always_inline void queue_pte(u64 ptr, u64 val, unsigned long va,
 			u->val = val;
 			return;
 		}
-		if (hold_lone(m, ptr, val, va, caller))
-			return;
 	}
+	m = this_mmu();
+	if (lazy_here(m) && !m->lone.held && hold_lone(m, ptr, val, va, caller))
+		return;
 	xen_queue_pte_update(ptr, val, va, caller);
 }
 

@@ -18,7 +18,7 @@ void *xen_mc_entry(unsigned int op, size_t size, unsigned long caller)
 	struct mc_call *c;
 	u8 *req;
 
-	/* xen_mc_call() issues these two only; last_op relies on op != 0. */
+	/* xen_mc_call() issues these two only; open_op relies on op != 0. */
 	if (op != __HYPERVISOR_mmu_update && op != __HYPERVISOR_mmuext_op)
 		panic("xen_mc: cannot queue hypercall %u", op);
 	/* See xen_mc_extend_args(): an array must end on an 8-byte unit. */
@@ -31,7 +31,7 @@ void *xen_mc_entry(unsigned int op, size_t size, unsigned long caller)
 	b->req_caller[b->args_used / 8] = caller;
 	b->args_used += size;
 	c = &b->calls[b->nr_calls++];
-	b->last_op = op;
+	b->open_op = b->args_used + size > sizeof(b->args) ? 0 : op;
 	c->op = op;
 	c->count = 1;
 	c->reqs = req;
@@ -106,7 +106,7 @@ long xen_mc_issue(void)
 	for (i = 0; i < b->nr_cb; i++)
 		b->cb[i].fn(&batch, b->cb[i].data);
 	b->nr_calls = 0;
-	b->last_op = 0;
+	b->open_op = 0;
 	b->args_used = 0;
 	b->nr_cb = 0;
 	return err;

@@ -95,7 +95,7 @@ static inline pte_t ptep_get_and_clear(unsigned long addr, pte_t *ptep)
 
 static inline pte_t ptep_modify_prot_start(unsigned long addr, pte_t *ptep)
 {
-	if (pv_mmu_ops.prot_start_reads)
+	if (likely(pv_mmu_ops.prot_start_reads))
 		return ptep_read(ptep);
 	return pv_mmu_ops.ptep_modify_prot_start(addr, ptep);
 }

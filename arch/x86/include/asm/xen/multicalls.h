@@ -77,7 +77,11 @@ struct mc_stats {
 struct mc_buffer {
 	struct mc_call calls[CONFIG_MC_ENTRIES];
 	unsigned int nr_calls;
-	unsigned int last_op;			/* of calls[nr_calls - 1]; 0: none */
+	/*
+	 * The op of calls[nr_calls - 1] while its array can take one more
+	 * request; 0 if there is no entry, or no room.
+	 */
+	unsigned int open_op;
 	unsigned int args_used;			/* bytes */
 	u8 args[CONFIG_MC_ARGS_BYTES] __aligned(16);
 	/* Who queued each request: indexed by argument offset / 8. */
@@ -115,15 +119,17 @@ static inline void *xen_mc_extend_args(unsigned int op, size_t size,
 	 * Only the last entry ever takes argument space, in whole 8-byte
 	 * units (xen_mc_entry() and the check above refuse any other size),
 	 * so its array ends where free space begins: same op, and it can
-	 * grow.  last_op is that entry's op, 0 if there is none (no
-	 * hypercall of a batch is op 0), so one compare tells both.
+	 * grow.  open_op says both at once (no hypercall of a batch is op
+	 * 0); room is judged for the next request when one is taken, since
+	 * every request of an op has that op's one size.
 	 */
-	if (b->last_op != op || b->args_used + size > sizeof(b->args))
+	if (b->open_op != op)
 		return NULL;
 	last = &b->calls[b->nr_calls - 1];
 	b->req_caller[b->args_used / 8] = caller;
 	b->args_used += size;
 	last->count++;
+	b->open_op = b->args_used + size > sizeof(b->args) ? 0 : op;
 	return req;
 }
 
