@@ -12,9 +12,10 @@
 # --xl      (default) Debian's Linux boots as dom0 and starts our guest as a
 #           domU with `xl create test/xen-guest-config.cfg` (test/xl/).
 #
-# --exec-trace LO-HI  (--direct only) QEMU logs every translation block
-#           it runs between guest addresses LO and HI (hex), and the code
-#           of each, to OUT/exec.log (tools/icount reads it; very slow).
+# --exec-trace LO-HI[,LO-HI...]  (--direct only) QEMU logs every
+#           translation block it runs between addresses LO and HI (hex;
+#           several ranges: Xen's text too), and the code of each, to
+#           OUT/exec.log (tools/icount reads it; very slow).
 # --then-kernel ELF  (--xl only) once our guest is gone, dom0 boots ELF as
 #           a second domU in the same dom0 boot (with --then-ramdisk and
 #           the command line --then-extra); its console and ending are in
@@ -44,13 +45,14 @@ while [ $# -gt 0 ]; do
 	--kernel) [ $# -ge 2 ] || die "--kernel needs a file"; guest=$2; shift ;;
 	--exec-trace)
 		[ $# -ge 2 ] || die "--exec-trace needs LO-HI"
-		[[ $2 =~ ^[0-9a-fA-F]+-[0-9a-fA-F]+$ ]] || die "--exec-trace: '$2' is not LO-HI in hex"
+		[[ $2 =~ ^[0-9a-fA-F]+-[0-9a-fA-F]+(,[0-9a-fA-F]+-[0-9a-fA-F]+)*$ ]] ||
+			die "--exec-trace: '$2' is not LO-HI[,LO-HI...] in hex"
 		exec_range=$2; shift ;;
 	--then-kernel) [ $# -ge 2 ] || die "--then-kernel needs a file"; then_kernel=$2; shift ;;
 	--then-ramdisk) [ $# -ge 2 ] || die "--then-ramdisk needs a file"; then_ramdisk=$2; shift ;;
 	--then-extra) [ $# -ge 2 ] || die "--then-extra needs words"; then_extra=$2; shift ;;
 	--) shift; guest_args=("$@"); break ;;
-	-h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,22p' "$0"; exit 0 ;;
 	*) die "unknown option '$1' (see --help)" ;;
 	esac
 	shift
@@ -120,8 +122,9 @@ run_direct() {
 	# QEMU splits -initrd at commas; ",," is a literal comma.
 	args=${args//,/,,}
 	local dbg=()
+	local filter=${exec_range//,/,0x}
 	[ -z "$exec_range" ] ||
-		dbg=(-d "in_asm,exec,nochain" -dfilter "0x${exec_range/-/..0x}"
+		dbg=(-d "in_asm,exec,nochain" -dfilter "0x${filter//-/..0x}"
 		     -D "$out/exec.log")
 	# One emulated CPU per vCPU, at least two.  With more vCPUs than CPUs,
 	# Xen 4.17's credit2 under TCG sometimes leaves a CPU idle while vCPUs

@@ -2,6 +2,7 @@
 """tools/icount: halves, instructions and lookups from an exec log."""
 
 import os
+import tempfile
 import unittest
 
 import common
@@ -60,6 +61,8 @@ class Parse(unittest.TestCase):
         self.assertEqual(h.insns, 3 + 1 + 2 + 2, "instructions of its blocks")
         self.assertEqual(h.blocks, 4, "blocks run")
         self.assertEqual(h.lookups, 2, "an indirect call and a page change")
+        self.assertEqual(h.targets, [0xffffffff80001ff0, 0xffffffff80002000],
+                         "where each lookup went")
         self.assertEqual(h.by_function["change_protection"], 4,
                          "instructions per function")
         self.assertEqual(h.by_function["xen_flush_tlb_range"], 2,
@@ -170,3 +173,66 @@ ffffffff80003ff0 0000000000000010 t xen_flush_tlb_range
                       "the commit is on the list")
         self.assertEqual(len(set(icount.PTE_PATH)), len(icount.PTE_PATH),
                          "no name twice")
+
+
+class JmpCache(unittest.TestCase):
+    """icount.jmp_slot()/jmp_collisions() and tools/jmp-cache's record."""
+
+    OURS = 0xffffffff800025d0       # a clash seen at TEXT_PAD=0 (README)
+    XENS = 0xffff82d04030e9e0
+
+    def test_slot_bits(self):
+        # low 6 bits: pc[0..5] ^ pc[6..11]; high 6: pc[12..17] ^ pc[18..23]
+        self.assertEqual(icount.jmp_slot(0x0), 0, "pc 0")
+        self.assertEqual(icount.jmp_slot(0x41), 0, "bit 6 folds onto bit 0")
+        self.assertEqual(icount.jmp_slot(0x1000), 0x40, "a page up: bit 6")
+        self.assertEqual(icount.jmp_slot(0x41000), 0x40 ^ 0x40,
+                         "bit 18 folds onto bit 12")
+        self.assertEqual(icount.jmp_slot(self.OURS), 0x87, "our block")
+        self.assertEqual(icount.jmp_slot(self.XENS), 0x87, "Xen's block")
+
+    def test_clash_found(self):
+        found = icount.jmp_collisions([self.OURS, self.OURS + 0x10],
+                                      [self.XENS, 0xffff82d040200000])
+        self.assertEqual(found, [(0x87, self.OURS, self.XENS)],
+                         "the one shared slot, once: %s" % found)
+
+    def test_same_block_is_no_clash(self):
+        self.assertEqual(icount.jmp_collisions([self.OURS], [self.OURS]), [],
+                         "a block on both lists is one entry")
+
+    def test_no_clash(self):
+        self.assertEqual(icount.jmp_collisions([self.OURS + 0x20], [self.XENS]),
+                         [], "0x20 up, another slot")
+
+    def test_record_refused(self):
+        jc = common.load_tool("jmp-cache")
+        with tempfile.TemporaryDirectory() as d:
+            bad = os.path.join(d, "bad.json")
+            with open(bad, "w") as f:
+                f.write('{"halves": {}}')
+            with self.assertRaises(Error, msg="a record without xen_sha256"):
+                jc.load_record(bad)
+            stale = os.path.join(d, "stale.json")
+            with open(stale, "w") as f:
+                f.write('{"halves": {"xen dirty restrict": ["ffff82d040200000"]},'
+                        ' "xen_sha256": "00"}')
+            jc.sha256 = lambda path: "11"
+            with self.assertRaises(Error, msg="a record of another Xen"):
+                jc.load_record(stale)
+
+    def test_record_read(self):
+        jc = common.load_tool("jmp-cache")
+        with tempfile.TemporaryDirectory() as d:
+            good = os.path.join(d, "good.json")
+            with open(good, "w") as f:
+                f.write('{"halves": {"xen dirty restrict": ["ffff82d04030e9e0"]},'
+                        ' "xen_sha256": "11"}')
+            jc.sha256 = lambda path: "11"
+            self.assertEqual(jc.load_record(good),
+                             {"xen dirty restrict": [self.XENS]},
+                             "hex targets read back as numbers")
+
+    def test_record_in_tree(self):
+        jc = common.load_tool("jmp-cache")
+        self.assertTrue(os.path.isfile(jc.RECORD), "the record is committed")

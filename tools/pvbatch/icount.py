@@ -63,6 +63,7 @@ class Half:
         self.insns = 0
         self.blocks = 0
         self.lookups = 0
+        self.targets = []       # the pc each lookup went to, in order
         self.by_function = collections.Counter()
 
 
@@ -117,6 +118,7 @@ def _summarize(pcs, ninsn, last, syms):
         h.by_function[syms.name(pc)] += ninsn[pc]
         if i and (last[pcs[i - 1]] or (pcs[i - 1] >> 12) != (pc >> 12)):
             h.lookups += 1
+            h.targets.append(pc)
     return h
 
 
@@ -186,3 +188,32 @@ def straddling(nm_sized_text, names=PTE_PATH, page=4096):
             bad.append("%s: %#x..%#x crosses the page at %#x"
                        % (n, addr, addr + size, (addr // page + 1) * page))
     return bad
+
+
+# QEMU 7.2 finds the block for a lookup first in a per-vCPU jump cache of
+# 4096 entries, direct-mapped by the pc: bits 0-5 of the slot are pc
+# bits 0-5 XOR pc bits 6-11, bits 6-11 are pc bits 12-17 XOR pc bits
+# 18-23.  Two blocks in one slot evict each other, and each eviction
+# makes the next lookup of the other a search of the whole block table.
+JMP_CACHE_SLOTS = 4096
+
+
+def jmp_slot(pc):
+    """The jump-cache slot QEMU 7.2 keeps the block at pc in."""
+    low = (pc ^ (pc >> 6)) & 0x3f
+    page = ((pc >> 12) ^ (pc >> 18)) & 0x3f
+    return page << 6 | low
+
+
+def jmp_collisions(ours, theirs):
+    """[(slot, our pc, their pc)] for each of our lookup targets sharing a
+    slot with one of theirs (a pc in both is the same block, not a clash)."""
+    by_slot = collections.defaultdict(set)
+    for pc in theirs:
+        by_slot[jmp_slot(pc)].add(pc)
+    found = []
+    for pc in sorted(set(ours)):
+        for other in sorted(by_slot.get(jmp_slot(pc), ())):
+            if other != pc:
+                found.append((jmp_slot(pc), pc, other))
+    return found
