@@ -31,10 +31,11 @@ CFLAGS		:= -std=gnu11 -O2 -g -ffreestanding -nostdinc -fno-builtin \
 		   -Iarch/x86/include -Iinclude $(ARCH_CFLAGS)
 ASFLAGS		:= -D__ASSEMBLY__ -Iarch/x86/include -Iinclude -m64
 # Bytes of padding before the pte path's code (pvbatch.lds); another value
-# with O= only.  32: the pte path's N = 1 lookup targets then share no slot
+# with O= only.  16: the pte path's N = 1 lookup targets then share no slot
 # of QEMU's jump cache with Xen's blocks (make jmp-cache-check; at 0, the
-# entry of change_protection() did).
-TEXT_PAD	?= 32
+# entry of change_protection() did), and of 0, 16, 32 and 64 it measured
+# best at N = 1 (README, "Stop 29": the check rules out one cause only).
+TEXT_PAD	?= 16
 # 1: the benchmark marks each timed half for tools/icount; use with O=.
 BENCH_MARKS	?= 0
 CFLAGS		+= -DBENCH_MARKS=$(BENCH_MARKS)
