@@ -70,7 +70,7 @@ case_ bad-cmdline 1 'did not shut down cleanly: crash' -- nosuchkey=1
 case_ hang 1 'did not shut down cleanly: timeout' --timeout 8 -- fail=hang
 case_ refused 1 'did not shut down cleanly: refused' --kernel "$out/no-notes.elf"
 # Bad harness input: refused before anything boots.
-case_ exec-trace-range 1 "--exec-trace: 'zz' is not LO-HI in hex" --exec-trace zz
+case_ exec-trace-range 1 "--exec-trace: 'zz' is not LO-HI" --exec-trace zz
 case_ exec-trace-xl 1 '--exec-trace needs --direct' --xl --exec-trace 1-2
 # A second domU (--then-kernel) exists only under xl, and only with a kernel.
 case_ then-direct 1 '--then-kernel needs --xl' --then-kernel "$top/build/pvbatch.elf"
