@@ -93,12 +93,11 @@ class Parse(unittest.TestCase):
 
 class Tool(unittest.TestCase):
     def test_text_range(self):
-        ic = common.load_tool("icount")
-        self.assertEqual(ic.text_range(NM + "ffffffff80009000 R _etext\n"),
+        self.assertEqual(icount.text_range(NM + "ffffffff80009000 R _etext\n"),
                          "ffffffff80000000-ffffffff80009000",
                          "the guest's text, as --exec-trace takes it")
         with self.assertRaises(Error, msg="an ELF without _etext"):
-            ic.text_range(NM)
+            icount.text_range(NM)
         self.assertTrue(os.access(os.path.join(common.TOOLS, "icount"),
                                   os.X_OK), "tools/icount is executable")
 

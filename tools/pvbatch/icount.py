@@ -16,10 +16,12 @@ Xen (a hypercall) is not in the trace: the range is the guest's text.
 
 import bisect
 import collections
+import os
 import re
 import statistics
+import subprocess
 
-from . import Error
+from . import TOP, Error
 
 MARKS_PER_SIDE = 32
 
@@ -47,6 +49,56 @@ class Symbols:
     def name(self, pc):
         i = bisect.bisect_right(self.addrs, pc) - 1
         return self.names[i] if i >= 0 else "?"
+
+
+def build_marked():
+    """Build the guest with BENCH_MARKS=1 into build/icount; its ELF."""
+    subprocess.run(["make", "-s", "O=build/icount", "BENCH_MARKS=1"],
+                   cwd=TOP, check=True, stdout=subprocess.DEVNULL)
+    return os.path.join(TOP, "build/icount/pvbatch.elf")
+
+
+def text_range(nm_text):
+    """The guest's text in `nm` output, as --exec-trace takes it."""
+    addr = {}
+    for line in nm_text.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[2] in ("_text", "_etext"):
+            addr[parts[2]] = parts[0]
+    if len(addr) != 2:
+        raise Error("no _text/_etext symbols in the ELF")
+    return "%s-%s" % (addr["_text"], addr["_etext"])
+
+
+def traced_boot(elf, ranges, out, pages, rounds, keep_log=False):
+    """(marks, halves) of one traced boot of elf, the mprotect benchmark
+    at `pages`, `rounds` rounds, one repeat, with QEMU logging the blocks
+    run in `ranges` (LO-HI[,LO-HI...]).  The log is deleted unless
+    keep_log."""
+    syms = Symbols(subprocess.run(["nm", "-n", elf], check=True,
+                                  capture_output=True, text=True).stdout)
+    cmd = [os.path.join(TOP, "test/run-pv-guest.sh"), "--direct",
+           "--vcpus", "2", "--memory", "512", "--timeout", "1800",
+           "--kernel", elf, "--out", out, "--exec-trace", ranges,
+           "--", "bench=mprotect", "selftest=none", "repeats=1",
+           "pages=%d" % pages, "rounds=%d" % rounds]
+    rc = subprocess.run(cmd, cwd=TOP, stdout=subprocess.DEVNULL,
+                        stderr=subprocess.PIPE, text=True)
+    log = os.path.join(out, "exec.log")
+    try:
+        if rc.returncode:
+            raise Error("boot failed (%s); see %s" % (rc.stderr.strip(), out))
+        with open(os.path.join(out, "guest-console.log"),
+                  errors="replace") as f:
+            marks = read_marks(f)
+        with open(log, errors="replace") as f:
+            halves = parse(f, syms)
+    finally:
+        if not keep_log and os.path.exists(log):
+            os.unlink(log)
+    if not halves:
+        raise Error("no marked halves in %s" % log)
+    return marks, halves
 
 
 def _ends_unchained(mnemonic, operands):
