@@ -40,5 +40,13 @@ static inline void barrier(void)
 #define max(a, b)	((a) > (b) ? (a) : (b))
 
 #define _RET_IP_	((unsigned long)__builtin_return_address(0))
+/*
+ * An address inside the function this expands in, after inlining.  Not
+ * the address of a label: clang will not inline a function that takes
+ * one.  Not volatile: in a loop it may be computed once.
+ */
+#define _THIS_IP_	({ unsigned long __ip;				\
+			   asm("leaq 0(%%rip), %0" : "=r" (__ip));	\
+			   __ip; })
 
 #endif

@@ -184,6 +184,42 @@ static void test_start_called_unless_plain_read(void **state)
 	expect(pv_mmu_ops.prot_start_reads, "xen's start (a plain read) called");
 }
 
+static unsigned int counted_commits;
+static void (*xen_commit)(unsigned long addr, pte_t *ptep, pte_t old,
+			  pte_t pte);
+
+static void counted_commit(unsigned long addr, pte_t *ptep, pte_t old, pte_t pte)
+{
+	counted_commits++;
+	xen_commit(addr, ptep, old, pte);
+}
+
+/*
+ * The wrapper does Xen's commit in place only while Xen's is the one
+ * selected: a commit of our own, even around Xen's, is called for every
+ * pte, the open entry notwithstanding.
+ */
+static void test_commit_called_unless_xens(void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	xen_commit = pv_mmu_ops.ptep_modify_prot_commit;
+	counted_commits = 0;
+	expect(pv_mmu_ops.prot_commit_queues, "xen's commit not done in place");
+	expect_eq(pv_mmu_select_txn("counted", pv_mmu_ops.ptep_modify_prot_start,
+				    counted_commit), 0,
+		  "select a commit of our own");
+	expect(!pv_mmu_ops.prot_commit_queues, "a commit of our own done in place");
+	arch_enter_lazy_mmu_mode();
+	for (i = 0; i < 3; i++)
+		commit(i, 0x1000 * (i + 1) | _PAGE_PRESENT);
+	expect_eq(counted_commits, 3, "our commit called for each pte");
+	expect_eq(arch_leave_lazy_mmu_mode(), 0, "leave");
+	expect_eq(pv_mmu_select("xen"), 0, "select xen");
+	expect(pv_mmu_ops.prot_commit_queues, "xen's commit not done in place");
+}
+
 static void test_select_unknown(void **state)
 {
 	(void)state;
@@ -397,6 +433,7 @@ int main(void)
 		TT(test_nobatch_never_uvm),
 		TT(test_generic_clear_then_normal),
 		TT(test_start_called_unless_plain_read),
+		TT(test_commit_called_unless_xens),
 		TT(test_select_unknown),
 		TT(test_select_without_preserve_ad),
 		TT(test_init_falls_back),

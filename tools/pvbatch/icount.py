@@ -216,8 +216,8 @@ def functions(halves, k):
 # shows for the xen series): each must lie inside one page, or the jumps
 # inside it that cross the page are lookups too.
 PTE_PATH = ("change_protection", "xen_enter_lazy_mmu", "xen_leave_lazy_mmu",
-            "xen_ptep_modify_prot_commit", "xen_flush_tlb_range",
-            "issue_lone_queued", "xen_queue_pte_update", "release_lone",
+            "xen_flush_tlb_range", "issue_lone_queued", "xen_queue_pte_update",
+            "release_lone",
             "open_entry", "queue_flush", "check_batch", "xen_mc_entry",
             "xen_mc_callback", "xen_mc_multicall", "xen_mc_issue")
 

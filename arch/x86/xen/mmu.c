@@ -440,31 +440,20 @@ void xen_queue_pte_update(u64 ptr, u64 val, unsigned long va,
 }
 
 /*
- * The per-pte step, inline.  An open entry of pte updates exists only
- * inside this vCPU's lazy section with no update held: entering starts
- * with an empty batch, leaving issues it, and an update is held only
- * in an empty batch (anything queued behind it releases it first).  So
- * if the last entry can take one more update, that is all there is to
- * do, unless a fault interrupted the section (its updates go at once).
- * Else, the update to hold is held here; anything else (not lazy, a
- * held update, a full batch, a flush last) takes the way through
- * xen_queue_pte_update(), which decides the same way.
+ * The per-pte step, inline: the open entry takes the update if it can
+ * (xen_extend_pte_update(), asm/xen/mmu.h, also inlined at the call
+ * sites of Xen's commit); else the update to hold is held here; anything
+ * else (not lazy, a fault, a held update, a full batch, a flush last)
+ * takes the way through xen_queue_pte_update(), which decides the same
+ * way.
  */
 static __always_inline void queue_pte(u64 ptr, u64 val, unsigned long va,
 				      unsigned long caller)
 {
 	struct xen_mmu_cpu *m;
-	struct mmu_update *u;
 
-	if (likely(!in_fault_context())) {
-		u = xen_mc_extend_args(__HYPERVISOR_mmu_update, sizeof(*u),
-				       caller);
-		if (likely(u)) {
-			u->ptr = ptr;
-			u->val = val;
-			return;
-		}
-	}
+	if (likely(xen_extend_pte_update(ptr, val, caller)))
+		return;
 	m = this_mmu();
 	if (lazy_here(m) && !m->lone.held && hold_lone(m, ptr, val, va, caller))
 		return;
@@ -529,18 +518,14 @@ static pte_t xen_ptep_modify_prot_start(unsigned long addr, pte_t *ptep)
 }
 
 /*
- * Xen ORs the pte's Accessed/Dirty bits into val.  If start already saw
- * both set, there is nothing left for the hardware to set (it never
- * clears them), so val with both set is exactly what Xen will write:
- * put them in, and a lone update may go as update_va_mapping.
+ * Xen's commit, through the pointer; the wrapper does the same in place
+ * (xen_ptep_modify_prot_commit_inline(), asm/xen/mmu.h).
  */
 static void xen_ptep_modify_prot_commit(unsigned long addr, pte_t *ptep,
 					pte_t old, pte_t pte)
 {
-	if ((pte_val(old) & _PAGE_AD) == _PAGE_AD)
-		pte = __pte(pte_val(pte) | _PAGE_AD);
 	queue_pte(ptep_to_machine(ptep) | MMU_PT_UPDATE_PRESERVE_AD,
-		  pte_val(pte), addr, _RET_IP_);
+		  xen_prot_commit_val(old, pte), addr, _RET_IP_);
 }
 
 static void xen_ptep_modify_prot_commit_nobatch(unsigned long addr, pte_t *ptep,
@@ -768,6 +753,7 @@ struct pv_mmu_ops pv_mmu_ops = {
 	.ptep_modify_prot_start = xen_ptep_modify_prot_start,
 	.ptep_modify_prot_commit = xen_ptep_modify_prot_commit,
 	.prot_start_reads = true,
+	.prot_commit_queues = true,
 	.set_pmd = xen_set_pmd,
 	.prot_level_pmd = false,
 	.enter_lazy_mmu = xen_enter_lazy_mmu,
@@ -855,6 +841,7 @@ int pv_mmu_select_txn(const char *name,
 	pv_mmu_ops.ptep_modify_prot_start = start;
 	pv_mmu_ops.ptep_modify_prot_commit = commit;
 	pv_mmu_ops.prot_start_reads = start == xen_ptep_modify_prot_start;
+	pv_mmu_ops.prot_commit_queues = commit == xen_ptep_modify_prot_commit;
 	switch_end();
 	return 0;
 }

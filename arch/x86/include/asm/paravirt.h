@@ -11,6 +11,7 @@
 
 #include <linux/types.h>
 #include <asm/pgtable.h>
+#include <asm/xen/mmu.h>
 
 struct pv_mmu_ops {
 	const char *name;		/* the transaction backend in use */
@@ -33,6 +34,14 @@ struct pv_mmu_ops {
 	 * call site into the native instruction does in Linux).
 	 */
 	bool prot_start_reads;
+	/*
+	 * Set with the pair: the commit is Xen's queued one, and the wrapper
+	 * adds its request to the open entry of pte updates in place, calling
+	 * only when that entry cannot take it.  Under TCG an indirect call
+	 * and its return are two lookups of the next translation block, per
+	 * pte: as much as the rest of the step.
+	 */
+	bool prot_commit_queues;
 
 	/*
 	 * Write an L2 entry (pmdp: the entry above addr's L1 table), queued
@@ -100,10 +109,14 @@ static inline pte_t ptep_modify_prot_start(unsigned long addr, pte_t *ptep)
 	return pv_mmu_ops.ptep_modify_prot_start(addr, ptep);
 }
 
-static inline void ptep_modify_prot_commit(unsigned long addr, pte_t *ptep,
-					   pte_t old, pte_t pte)
+static __always_inline void ptep_modify_prot_commit(unsigned long addr,
+						    pte_t *ptep, pte_t old,
+						    pte_t pte)
 {
-	pv_mmu_ops.ptep_modify_prot_commit(addr, ptep, old, pte);
+	if (likely(pv_mmu_ops.prot_commit_queues))
+		xen_ptep_modify_prot_commit_inline(addr, ptep, old, pte);
+	else
+		pv_mmu_ops.ptep_modify_prot_commit(addr, ptep, old, pte);
 }
 
 static inline void set_pmd(unsigned long addr, pte_t *pmdp, pte_t pmd)

@@ -8,6 +8,10 @@
 #define _ASM_X86_XEN_MMU_H
 
 #include <linux/types.h>
+#include <asm/pgtable.h>
+#include <asm/pgalloc.h>
+#include <asm/smp.h>
+#include <asm/xen/multicalls.h>
 #include <xen/interface/xen.h>
 
 /*
@@ -25,6 +29,67 @@ bool xen_lazy_mmu(void);
  */
 void xen_queue_pte_update(u64 ptr, u64 val, unsigned long va,
 			  unsigned long caller);
+
+/*
+ * The per-pte step's common case, inline: add {ptr, val} to the open
+ * entry of pte updates.  Such an entry exists only inside this vCPU's
+ * lazy section with no update held (entering starts with an empty
+ * batch, leaving issues it, an update is held only in an empty batch,
+ * and open_entry() refuses any other case), so when the buffer takes
+ * the request there is nothing else to do, unless a fault interrupted
+ * the section: its updates go out at once.  False, with nothing done,
+ * in every other case: the caller then takes xen_queue_pte_update().
+ */
+static __always_inline bool xen_extend_pte_update(u64 ptr, u64 val,
+						  unsigned long caller)
+{
+	struct mmu_update *u;
+
+	if (unlikely(in_fault_context()))
+		return false;
+	u = xen_mc_extend_args(__HYPERVISOR_mmu_update, sizeof(*u), caller);
+	if (unlikely(!u))
+		return false;
+	u->ptr = ptr;
+	u->val = val;
+	return true;
+}
+
+/*
+ * The val of Xen's commit of pte over old.  Xen ORs the pte's
+ * Accessed/Dirty bits into val; if start already saw both set, there is
+ * nothing left for the hardware to set (it never clears them), so val
+ * with both set is exactly what Xen will write: put them in, and a lone
+ * update may go as update_va_mapping.
+ */
+static __always_inline u64 xen_prot_commit_val(pte_t old, pte_t pte)
+{
+	if ((pte_val(old) & _PAGE_AD) == _PAGE_AD)
+		return pte_val(pte) | _PAGE_AD;
+	return pte_val(pte);
+}
+
+/*
+ * Xen's commit (xen_ptep_modify_prot_commit(), mmu.c, the pointer in
+ * pv_mmu_ops) at its call site, which the wrapper ptep_modify_prot_commit()
+ * uses when pv_mmu_ops.prot_commit_queues says that is the commit in use:
+ * one PRESERVE_AD request of xen_prot_commit_val(), added to the open
+ * entry in place, or else queued the one way every update takes.  Its
+ * caller (for a report) is an address in the function that committed.
+ */
+static __always_inline void xen_ptep_modify_prot_commit_inline(unsigned long addr,
+							       pte_t *ptep,
+							       pte_t old,
+							       pte_t pte)
+{
+	u64 ptr = ptep_to_machine(ptep) | MMU_PT_UPDATE_PRESERVE_AD;
+	u64 val = xen_prot_commit_val(old, pte);
+	unsigned long caller = _THIS_IP_;
+
+	if (likely(xen_extend_pte_update(ptr, val, caller)))
+		return;
+	xen_queue_pte_update(ptr, val, addr, caller);
+}
 
 /* Issue one request at once; a refusal is reported like a batched one. */
 int xen_mmu_update_now(u64 ptr, u64 val, unsigned long caller);
