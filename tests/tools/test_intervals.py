@@ -123,6 +123,29 @@ class DomainView(common.ReportCase):
         self.assertIn("| 820 (1.02×), 1440 (1.80×) |", md,
                       "the second vCPU's own time is shown 1.8 times its alone")
 
+    def test_host_speedup_shown(self):
+        """The machine's own two-core speed-up, beside the parallel one and
+        in the parallel targets' lines, for the boot whose rows carry it."""
+        rows = new_rows()
+        for r in rows:
+            if r["domain"] == "initial":
+                r.update(host_speedup=1.52, host_speedup_ci95=[1.45, 1.60])
+        md = self.report(rows)
+        self.assertIn("own two-core speed-up right before this boot: 1.52 [1.45, 1.60]",
+                      initial_view(md), "the initial domain's boot shows its host figure")
+        self.assertIn("this machine's own two cores: 1.52 [1.45, 1.60] |",
+                      initial_view(md), "so does each parallel target's line")
+        self.assertNotIn("own two-core", dom_u_view(md), "the domU's rows carry none")
+
+    def test_host_speedup_mixed_refused(self):
+        """Rows of one boot with two host figures: an error, not a pick."""
+        rows = new_rows()
+        for i, r in enumerate(r for r in rows if r["domain"] == "initial"):
+            r["host_speedup"] = 1.5 if i % 2 else 1.9
+        p, _ = self.run_report(rows)
+        self.assertNotEqual(p.returncode, 0, "bench-report refused them")
+        self.assertIn("different host_speedup values", p.stderr, "and said why")
+
     def linux_rows(self, domain):
         rows = []
         for n in (1, 512):

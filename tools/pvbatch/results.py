@@ -125,6 +125,11 @@ FIELDS = {f.name: f for f in (
        "not running (Xen's runstate accounting: another vCPU had the pCPU)"),
     _f("noise_gate", _one_of(NOISE_GATE),
        doc="bench-run: passed, or failed (every try too noisy; the calmest kept)"),
+    _f("host_speedup", _number,
+       doc="bench-run: this machine's own two-core speed-up right before the "
+           "boot (hostcores.py): two CPU-bound loops at once against each alone"),
+    _f("host_speedup_ci95", _ci, null=True,
+       doc="its 95% interval over trials (order statistics)"),
     _f("vcpus", _int(1), doc="vCPUs of the guest's run"),
     _f("cycles", _int(0), doc="TSC cycles of the whole measurement"),
     _f("marks", _bool, doc="linux: phases bracketed by ioperm() marks"),
