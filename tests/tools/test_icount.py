@@ -167,6 +167,18 @@ ffffffff80003ff0 0000000000000010 t xen_flush_tlb_range
         self.assertTrue(any("open_entry" in b and "not in" in b for b in bad),
                         "a missing function is a problem too: %s" % bad)
 
+    def test_floor_path_list(self):
+        self.assertIn("mmu_update_all", icount.FLOOR_PATH,
+                      "the floors' hypercall loop is on the list")
+        self.assertFalse(set(icount.FLOOR_PATH) & set(icount.PTE_PATH),
+                         "the floors' functions are not the pte path's")
+
+    def test_floor_crossing_named(self):
+        nm = "ffffffff80014fe0 0000000000000063 t mmu_update_all\n"
+        bad = icount.straddling(nm, ("mmu_update_all",))
+        self.assertEqual(len(bad), 1, "stop 30's misplaced floor loop: %s" % bad)
+        self.assertIn("0xffffffff80015000", bad[0], "the page it crosses")
+
     def test_pte_path_list(self):
         self.assertIn("xen_queue_pte_update", icount.PTE_PATH,
                       "the commit's way out of line is on the list")

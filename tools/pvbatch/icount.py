@@ -222,6 +222,15 @@ PTE_PATH = ("change_protection", "xen_enter_lazy_mmu", "xen_leave_lazy_mmu",
             "xen_mc_callback", "xen_mc_multicall", "xen_mc_issue")
 
 
+# The functions the floor and floor+flush halves run (the benchmark's own
+# loop, besides Xen and the hypercall page): what xen is divided by.  One
+# of them across a page makes the denominator dearer by its lookups, and
+# xen's ratio lower for nothing (stop 30: a linker-script change moved
+# mmu_update_all() across a page, the floors went from 3 lookups per half
+# to 5, and every ratio "improved").
+FLOOR_PATH = ("run_series", "do_half", "mmu_update_all", "ff_restrict")
+
+
 def straddling(nm_sized_text, names=PTE_PATH, page=4096):
     """Problems with names in `nm -S` output: each one that is missing, or
     whose code crosses a page boundary.  [] if every one lies in a page."""
