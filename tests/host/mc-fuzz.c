@@ -203,8 +203,8 @@ static noinline __notail void call_commit(unsigned long a, pte_t *ptep, pte_t ol
 
 /*
  * The wrapper mm/ calls: with Xen's commit it adds the request in place
- * when the open entry takes it, and calls xen_ptep_modify_prot_commit()
- * (not the pointer) when not, so no probe finds its caller.  It reports
+ * when the open entry takes it, and calls xen_queue_pte_update() (not
+ * the pointer) when not, so no probe finds its caller.  It reports
  * an address inside this function either way: alone in its section, so
  * that the linker's __start_/__stop_ symbols bound it.
  */

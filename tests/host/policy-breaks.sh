@@ -33,8 +33,8 @@ try "in place: a NORMAL update instead of PRESERVE_AD" "$h" \
 	'u64 ptr = ptep_to_machine(ptep) | MMU_NORMAL_PT_UPDATE;'
 try "in place: the A/D fold skipped" "$h" \
 	'u64 val = xen_prot_commit_val(old, pte);' 'u64 val = pte_val(pte);'
-try "in place: no caller recorded" "$h" \
-	'unsigned long caller = _THIS_IP_;' 'unsigned long caller = 0;'
+try "in place: no caller recorded" arch/x86/include/asm/paravirt.h \
+	'_THIS_IP_);' '0);'
 try "in place even for a commit of our own" arch/x86/xen/mmu.c \
 	'pv_mmu_ops.prot_commit_queues = commit == xen_ptep_modify_prot_commit;' \
 	'pv_mmu_ops.prot_commit_queues = true;'

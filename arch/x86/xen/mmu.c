@@ -228,7 +228,7 @@ static void check_batch(const struct mc_issued *batch, void *data)
  * A new entry for one request of op: after issuing the batch if it is
  * full, or if this is an update and the batch already holds a flush.
  * Every batch's first entry comes with its check.  Only inside a lazy
- * section with no update held: queue_pte() counts on it.
+ * section with no update held: xen_extend_pte_update() counts on it.
  */
 static void *open_entry(unsigned int op, unsigned long caller)
 {
@@ -440,27 +440,6 @@ void xen_queue_pte_update(u64 ptr, u64 val, unsigned long va,
 }
 
 /*
- * The per-pte step, inline: the open entry takes the update if it can
- * (xen_extend_pte_update(), asm/xen/mmu.h, also inlined at the call
- * sites of Xen's commit); else the update to hold is held here; anything
- * else (not lazy, a fault, a held update, a full batch, a flush last)
- * takes the way through xen_queue_pte_update(), which decides the same
- * way.
- */
-static __always_inline void queue_pte(u64 ptr, u64 val, unsigned long va,
-				      unsigned long caller)
-{
-	struct xen_mmu_cpu *m;
-
-	if (likely(xen_extend_pte_update(ptr, val, caller)))
-		return;
-	m = this_mmu();
-	if (lazy_here(m) && !m->lone.held && hold_lone(m, ptr, val, va, caller))
-		return;
-	xen_queue_pte_update(ptr, val, va, caller);
-}
-
-/*
  * An L2 entry, the same way as a pte: one PRESERVE_AD request in this
  * vCPU's batch (Xen keeps the entry's Accessed bit), never sent alone as
  * update_va_mapping (that writes an L1 entry).  Its change to RW or NX
@@ -480,8 +459,8 @@ static pte_t xen_ptep_get(pte_t *ptep)
 
 static void xen_set_pte_at(unsigned long addr, pte_t *ptep, pte_t pte)
 {
-	queue_pte(ptep_to_machine(ptep) | MMU_NORMAL_PT_UPDATE, pte_val(pte),
-		  addr, _RET_IP_);
+	xen_queue_pte(ptep_to_machine(ptep) | MMU_NORMAL_PT_UPDATE,
+		      pte_val(pte), addr, _RET_IP_);
 }
 
 /*
@@ -517,15 +496,11 @@ static pte_t xen_ptep_modify_prot_start(unsigned long addr, pte_t *ptep)
 	return ptep_read(ptep);
 }
 
-/*
- * Xen's commit, through the pointer; the wrapper does the same in place
- * (xen_ptep_modify_prot_commit_inline(), asm/xen/mmu.h).
- */
+/* Xen's commit, through the pointer (asm/xen/mmu.h). */
 static void xen_ptep_modify_prot_commit(unsigned long addr, pte_t *ptep,
 					pte_t old, pte_t pte)
 {
-	queue_pte(ptep_to_machine(ptep) | MMU_PT_UPDATE_PRESERVE_AD,
-		  xen_prot_commit_val(old, pte), addr, _RET_IP_);
+	xen_ptep_modify_prot_commit_inline(addr, ptep, old, pte, _RET_IP_);
 }
 
 static void xen_ptep_modify_prot_commit_nobatch(unsigned long addr, pte_t *ptep,

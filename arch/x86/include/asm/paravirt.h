@@ -114,7 +114,8 @@ static __always_inline void ptep_modify_prot_commit(unsigned long addr,
 						    pte_t pte)
 {
 	if (likely(pv_mmu_ops.prot_commit_queues))
-		xen_ptep_modify_prot_commit_inline(addr, ptep, old, pte);
+		xen_ptep_modify_prot_commit_inline(addr, ptep, old, pte,
+						   _THIS_IP_);
 	else
 		pv_mmu_ops.ptep_modify_prot_commit(addr, ptep, old, pte);
 }

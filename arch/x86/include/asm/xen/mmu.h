@@ -38,7 +38,7 @@ void xen_queue_pte_update(u64 ptr, u64 val, unsigned long va,
  * and open_entry() refuses any other case), so when the buffer takes
  * the request there is nothing else to do, unless a fault interrupted
  * the section: its updates go out at once.  False, with nothing done,
- * in every other case: the caller then takes xen_queue_pte_update().
+ * in every other case (xen_queue_pte() then calls out).
  */
 static __always_inline bool xen_extend_pte_update(u64 ptr, u64 val,
 						  unsigned long caller)
@@ -56,6 +56,20 @@ static __always_inline bool xen_extend_pte_update(u64 ptr, u64 val,
 }
 
 /*
+ * The per-pte step, inline: the open entry takes the update if it can;
+ * anything else (the update to hold, not lazy, a fault, a held update, a
+ * full batch, a flush last) goes through xen_queue_pte_update(), out of
+ * line, which decides the rest.
+ */
+static __always_inline void xen_queue_pte(u64 ptr, u64 val, unsigned long va,
+					  unsigned long caller)
+{
+	if (likely(xen_extend_pte_update(ptr, val, caller)))
+		return;
+	xen_queue_pte_update(ptr, val, va, caller);
+}
+
+/*
  * The val of Xen's commit of pte over old.  Xen ORs the pte's
  * Accessed/Dirty bits into val; if start already saw both set, there is
  * nothing left for the hardware to set (it never clears them), so val
@@ -70,25 +84,23 @@ static __always_inline u64 xen_prot_commit_val(pte_t old, pte_t pte)
 }
 
 /*
- * Xen's commit (xen_ptep_modify_prot_commit(), mmu.c, the pointer in
- * pv_mmu_ops) at its call site, which the wrapper ptep_modify_prot_commit()
- * uses when pv_mmu_ops.prot_commit_queues says that is the commit in use:
- * one PRESERVE_AD request of xen_prot_commit_val(), added to the open
- * entry in place, or else queued the one way every update takes.  Its
- * caller (for a report) is an address in the function that committed.
+ * Xen's commit: one PRESERVE_AD request of xen_prot_commit_val(), by the
+ * per-pte step.  Both ways to it use this: the pointer in pv_mmu_ops
+ * (xen_ptep_modify_prot_commit(), mmu.c; caller: its return address) and
+ * the wrapper ptep_modify_prot_commit(), in place at the call site while
+ * pv_mmu_ops.prot_commit_queues says Xen's is the commit in use (caller:
+ * an address in the function that committed).
  */
 static __always_inline void xen_ptep_modify_prot_commit_inline(unsigned long addr,
 							       pte_t *ptep,
 							       pte_t old,
-							       pte_t pte)
+							       pte_t pte,
+							       unsigned long caller)
 {
 	u64 ptr = ptep_to_machine(ptep) | MMU_PT_UPDATE_PRESERVE_AD;
 	u64 val = xen_prot_commit_val(old, pte);
-	unsigned long caller = _THIS_IP_;
 
-	if (likely(xen_extend_pte_update(ptr, val, caller)))
-		return;
-	xen_queue_pte_update(ptr, val, addr, caller);
+	xen_queue_pte(ptr, val, addr, caller);
 }
 
 /* Issue one request at once; a refusal is reported like a batched one. */
