@@ -45,6 +45,65 @@ class Speedup(unittest.TestCase):
         results.check_row(row)
 
 
+def host(x):
+    return {"host_speedup": x, "host_speedup_ci95": None}
+
+
+class Gate(unittest.TestCase):
+    """bench-run's noise gate: a steady floor and two cores that do not
+    slow each other much, both needed."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.br = common.load_tool("bench-run")
+
+    def test_both_steady(self):
+        self.assertTrue(self.br.gate_passes(1.10, host(1.9)),
+                        "steady floor, independent cores: passed")
+
+    def test_floor_unsteady(self):
+        self.assertFalse(self.br.gate_passes(1.30, host(1.9)),
+                         "floor median/min above 1.25 fails")
+
+    def test_cores_slow_each_other(self):
+        self.assertFalse(self.br.gate_passes(1.05, host(1.5)),
+                         "a steady floor does not pass while the cores gave 1.5")
+
+    def test_cores_not_measured(self):
+        self.assertTrue(self.br.gate_passes(1.05, None),
+                        "no reading (one core): the floor alone decides")
+
+    def test_passed_try_kept(self):
+        passed = (1.20, host(1.8), "passed")
+        calmer = (1.05, host(1.4), "calmer floor, busy cores")
+        self.assertIs(self.br.keep_try(passed, calmer), passed,
+                      "a try that passed beats a calmer floor that did not")
+        self.assertIs(self.br.keep_try(calmer, passed), passed,
+                      "in either order")
+
+    def test_calmest_of_failed(self):
+        a, b = (1.40, host(1.9), "a"), (1.30, host(1.9), "b")
+        self.assertIs(self.br.keep_try(a, b), b,
+                      "none passed: the steadier floor is kept")
+
+    def test_measured_again_when_low(self):
+        readings = [host(1.4), host(1.8)]
+        with mock.patch.object(self.br.hostcores, "measure",
+                               side_effect=readings) as m, \
+                mock.patch.object(self.br, "log"):
+            got = self.br.steady_host("t")
+        self.assertEqual(m.call_count, 2, "a low reading is measured again")
+        self.assertEqual(got["host_speedup"], 1.8, "the last reading is used")
+
+    def test_measured_at_most_three_times(self):
+        with mock.patch.object(self.br.hostcores, "measure",
+                               return_value=host(1.2)) as m, \
+                mock.patch.object(self.br, "log"):
+            got = self.br.steady_host("t")
+        self.assertEqual(m.call_count, 3, "three readings at most")
+        self.assertEqual(got["host_speedup"], 1.2, "then the boot goes ahead")
+
+
 class Fields(unittest.TestCase):
     def test_good(self):
         results.check_row(dict(ROW, host_speedup=1.5, host_speedup_ci95=[1.4, 1.6]))
