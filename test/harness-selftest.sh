@@ -50,7 +50,7 @@ case_() {
 objcopy --remove-section=.note.Xen "$top/build/pvbatch.elf" "$out/no-notes.elf"
 
 echo "KTAP version 1"
-echo "1..16"
+echo "1..18"
 case_ passing 0 'PASS \(direct' --vcpus 2 -- selftest=boot
 # fail=ktap prints a fixed "not ok": the harness's judge alone.
 case_ ktap-failure 1 'KTAP failure: not ok 1 harness.deliberate_failure' -- fail=ktap
@@ -75,6 +75,50 @@ case_ exec-trace-xl 1 '--exec-trace needs --direct' --xl --exec-trace 1-2
 # A second domU (--then-kernel) exists only under xl, and only with a kernel.
 case_ then-direct 1 '--then-kernel needs --xl' --then-kernel "$top/build/pvbatch.elf"
 case_ then-no-kernel 1 '--then-extra need --then-kernel' --xl --then-extra selftest=none
+
+# While the guest runs the harness forks nothing: the processes it starts
+# (strace -f, execve only; QEMU's threads are clones) must not grow with
+# the length of the run.  A wait that polls (a sleep or a grep every few
+# hundred milliseconds) takes a host core from a vCPU thread each time,
+# and the benchmarks time two busy vCPUs on a two-core host.
+# execs SCRIPT NAME SECONDS: execve calls of a fail=hang run of SECONDS.
+execs() {
+	strace -f --seccomp-bpf -e trace=execve -o "$out/$2.strace" \
+		"$1" --direct --out "$out/$2" --timeout "$3" -- fail=hang \
+		> "$out/$2.log" 2>&1
+	grep -c 'execve(' "$out/$2.strace"
+}
+# quiet_case NAME SCRIPT WANT: WANT is "flat" or "grows".
+quiet_case() {
+	local a b
+	n=$((n + 1))
+	a=$(execs "$2" "$1-4s" 4)
+	b=$(execs "$2" "$1-10s" 10)
+	if { [ "$3" = flat ] && [ $((b - a)) -le 2 ]; } ||
+	   { [ "$3" = grows ] && [ $((b - a)) -ge 10 ]; }; then
+		echo "ok $n $1"
+	else
+		echo "not ok $n $1"
+		failed=$((failed + 1))
+	fi
+	echo "# $a processes started in a 4 s run, $b in a 10 s run"
+}
+quiet_case quiet-wait "$top/test/run-pv-guest.sh" flat
+# The control: the same count over a copy whose wait polls, every 0.2 s
+# (kept one directory below the top, where it finds the tree).
+noisy=$top/build/noisy-run-pv-guest.sh
+# shellcheck disable=SC2016 # the $s are the script's, not ours
+sed 's/^\(\t*\)wait -n -p who \$qpid \$fpid || rc=\$?$/\1while kill -0 $qpid 2>\/dev\/null; do sleep 0.2; done; who=$qpid/' \
+	"$top/test/run-pv-guest.sh" > "$noisy"
+chmod +x "$noisy"
+if cmp -s "$noisy" "$top/test/run-pv-guest.sh"; then
+	n=$((n + 1))
+	echo "not ok $n quiet-control # no 'wait -n' line to replace"
+	failed=$((failed + 1))
+else
+	quiet_case quiet-control "$noisy" grows
+fi
+rm -f "$noisy"
 
 # The guest must also have said why, on its console.
 for pair in "page-fault:unhandled page fault" "lazy-rule:entered twice" \

@@ -236,16 +236,20 @@ qemu-system-x86_64 -nodefaults -machine pc -cpu qemu64 -smp 2 -m "$qemu_mem" \
 QEMU_PID=$!
 
 # Follow the serial log: Xen's handover to dom0, then dom0's XLRUN lines.
-xen_up=0 seen=0 hard_timeout=0
+# One follower (tail -F, ended by QEMU's exit) hands over the lines as
+# they come, and this loop sleeps in read between them: nothing is forked
+# while the guest runs, so the harness takes no core from QEMU's vCPU
+# threads (a grep, tr, awk and sleep forked ten times a second did).
+exec {follow}< <(tail -n +1 -F --pid="$QEMU_PID" "$serial" 2>/dev/null |
+		 grep -a --line-buffered -o -e 'Serial input to DOM0' -e 'XLRUN .*')
+hard_timeout=0
 while :; do
-	if [ $xen_up = 0 ] && grep -aq 'Serial input to DOM0' "$serial"; then
-		xen_up=1
-		say "Xen up"
-	fi
-	mapfile -t marks < <(grep -a -o 'XLRUN .*' "$serial" | tr -d '\r')
-	while [ $seen -lt ${#marks[@]} ]; do
-		read -r _ _ phase rest <<< "${marks[$seen]}"
-		seen=$((seen + 1))
+	if read -r -t 1 -u "$follow" line; then
+		line=${line//$'\r'/}
+		case $line in
+		'Serial input to DOM0') say "Xen up"; continue ;;
+		esac
+		read -r _ _ phase rest <<< "$line"
 		case $phase in
 		dom0-up) say "dom0 up (toolstack ready)" ;;
 		xl-create) say "xl create" ;;
@@ -257,14 +261,19 @@ while :; do
 		exported) say "results exported" ;;
 		*) say "dom0: $phase $rest" ;;
 		esac
-	done
-	kill -0 "$QEMU_PID" 2>/dev/null || break
-	if awk -v e="$(elapsed)" -v t="$timeout" 'BEGIN { exit !(e >= t) }'; then
+		continue
+	elif [ $? -le 128 ]; then
+		# The follower ended: QEMU has exited, or tail itself failed
+		# (then poll, once a second, until QEMU exits or time is up).
+		kill -0 "$QEMU_PID" 2>/dev/null || break
+		sleep 1
+	fi
+	if [ $SECONDS -ge "$timeout" ]; then
 		hard_timeout=1
 		break
 	fi
-	sleep 0.1
 done
+exec {follow}<&-
 if [ $hard_timeout = 1 ]; then
 	cleanup
 	fail timeout "no result from dom0 within ${timeout}s (see $serial)"
