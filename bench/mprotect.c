@@ -908,6 +908,7 @@ struct par_work {
 	struct spin_barrier *start;
 	struct counts c;
 	u64 own_cycles;
+	u64 calib_cycles;
 	int rc;
 };
 
@@ -915,6 +916,30 @@ static struct par_work par[NR_CPUS];
 static struct spin_barrier par_start;
 /* own_ns[v][cpu][rep]: that vCPU's own loop in repeat rep, v working. */
 static u64 own_ns[NR_CPUS + 1][NR_CPUS][BENCH_MAX_REPEATS];
+
+/*
+ * How fast each vCPU itself runs: right after each repeat with v
+ * working, the same v run a loop of arithmetic at once (no memory
+ * shared, no hypercall), each timing its own.  A vCPU is a thread of
+ * QEMU on a host core, and one can run slower than the other for
+ * seconds; equal work, so a vCPU whose loop takes longer than the
+ * others' was on a slower core then, whatever its pte updates did.
+ * calib_ns[v][cpu][rep], as own_ns.
+ */
+#define CALIB_STEPS	(1UL << 20)
+static u64 calib_ns[NR_CPUS + 1][NR_CPUS][BENCH_MAX_REPEATS];
+
+static u64 calib_loop(void)
+{
+	u64 t0 = rdtsc_ordered(), x = 1;
+	unsigned long i;
+
+	for (i = 0; i < CALIB_STEPS; i++) {
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		asm volatile("" : "+r" (x));	/* every step, in order */
+	}
+	return rdtsc_ordered() - t0;
+}
 
 static int par_loop(struct par_work *w)
 {
@@ -942,6 +967,32 @@ static long par_worker(void *arg)
 
 	barrier_wait(w->start);
 	return par_loop(w);
+}
+
+static long calib_worker(void *arg)
+{
+	struct par_work *w = arg;
+
+	barrier_wait(w->start);
+	w->calib_cycles = calib_loop();
+	return 0;
+}
+
+/* Every one of the v vCPUs runs calib_loop() at once: calib_ns[v][.][rep]. */
+static void par_calib(unsigned int v, unsigned int rep)
+{
+	unsigned int cpu;
+
+	barrier_init(&par_start, v);
+	for (cpu = 0; cpu < v; cpu++)
+		par[cpu].start = &par_start;
+	for (cpu = 1; cpu < v; cpu++)
+		smp_call_async(cpu, calib_worker, &par[cpu]);
+	calib_worker(&par[0]);
+	for (cpu = 1; cpu < v; cpu++)
+		smp_wait(cpu);
+	for (cpu = 0; cpu < v; cpu++)
+		calib_ns[v][cpu][rep] = cycles_to_ns(par[cpu].calib_cycles);
 }
 
 static int par_run(unsigned int v, unsigned long nr, struct sample_set *out,
@@ -1013,6 +1064,9 @@ static void report_par(unsigned int v, unsigned long n, unsigned long nr,
 			  2ULL * n * nr, 3);
 		line_add("%s%s", cpu ? "," : "", b_own);
 	}
+	line_add("],\"vcpu_calib_ns\":[");
+	for (cpu = 0; cpu < v; cpu++)
+		line_add("%s%lu", cpu ? "," : "", median_of_repeats(calib_ns[v][cpu]));
 	line_add("],");
 	add_text("source", par_source);
 	add_text("domain", domain_name());
@@ -1051,6 +1105,7 @@ static bool bench_parallel(unsigned long n, unsigned long nr)
 	for (rep = 0; ok && rep < repeats; rep++) {
 		for (v = 1; v <= nr_cpus_online && ok; v++) {
 			rc = par_run(v, nr, &psets[v], rep);
+			par_calib(v, rep);
 			for (cpu = 0; cpu < v && !rc; cpu++)
 				if (!region_is_rw(&par[cpu].r))
 					rc = -EIO;

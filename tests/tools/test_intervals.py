@@ -86,6 +86,13 @@ class Samples(unittest.TestCase):
         r["vcpu_ns_per_pte"] = [700.0]
         self.bad(r, "one own time for two working vCPUs")
 
+    def test_vcpu_calib_one_per_vcpu(self):
+        r = dict(next(r for r in new_rows() if r.get("parallel") == 2))
+        r["vcpu_calib_ns"] = [4000.0, 4100.0]
+        results.check_row(r, "two vCPUs, two loop times")
+        r["vcpu_calib_ns"] = [4000.0, 4100.0, 4200.0]
+        self.bad(r, "three loop times for two working vCPUs")
+
     def test_samples_median(self):
         r = self.good()
         r["repeats"] = 5
@@ -122,6 +129,16 @@ class DomainView(common.ReportCase):
         md = self.report(rows)
         self.assertIn("| 820 (1.02×), 1440 (1.80×) |", md,
                       "the second vCPU's own time is shown 1.8 times its alone")
+
+    def test_vcpu_calib_shown(self):
+        """Each vCPU's arithmetic loop at parallel=2, against the fastest."""
+        rows = new_rows()
+        for r in rows:
+            if r.get("parallel") == 2 and r["domain"] == "initial" and r["pages"] == 512:
+                r["vcpu_calib_ns"] = [6000.0, 4000.0]
+        md = self.report(rows)
+        self.assertIn("| 1.50×, 1.00× |", initial_view(md),
+                      "vCPU 0's loop took 1.5 times vCPU 1's")
 
     def test_host_speedup_shown(self):
         """The machine's own two-core speed-up, beside the parallel one and

@@ -140,6 +140,10 @@ FIELDS = {f.name: f for f in (
     _f("vcpu_ns_per_pte", _samples,
        doc="parallel: each working vCPU's own loop time / its own pte updates, "
            "median over repeats, in vCPU order"),
+    _f("vcpu_calib_ns", _samples,
+       doc="parallel: each working vCPU's time for a loop of arithmetic, all "
+           "of them at once right after each repeat, median over repeats, in "
+           "vCPU order (how fast each vCPU's host thread ran)"),
     _f("workload", _text, doc="what was measured, when not plain mprotect"),
     _f("offset", _int(1), doc="pages from the 2 MiB boundary the range starts at (absent: 0)"),
     # The Linux workloads (bench/linux/mm-bench.c) and their trace.
@@ -193,10 +197,11 @@ def check_row(row, where="result"):
         raise Error("%s: ns_per_pte %s outside its ns_per_pte_ci95 %s"
                     % (where, row["ns_per_pte"], ci))
     _check_samples(row, where)
-    own = row.get("vcpu_ns_per_pte")
-    if own is not None and len(own) != row.get("parallel"):
-        raise Error("%s: vcpu_ns_per_pte has %d values for parallel=%s (one per "
-                    "working vCPU)" % (where, len(own), row.get("parallel")))
+    for k in ("vcpu_ns_per_pte", "vcpu_calib_ns"):
+        own = row.get(k)
+        if own is not None and len(own) != row.get("parallel"):
+            raise Error("%s: %s has %d values for parallel=%s (one per "
+                        "working vCPU)" % (where, k, len(own), row.get("parallel")))
     # The xen backend (prot_level=pte) sends one request per pte, up to
     # a full buffer (1024) per mmu_update: other counts mean a setting of
     # another series leaked in (prot_level=pmd once did, into the
