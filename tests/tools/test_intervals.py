@@ -213,6 +213,10 @@ class DomainView(common.ReportCase):
         md = self.report(rows)
         self.assertEqual(md.count("NOISE GATE FAILED"), 1, "the domU's boot is marked")
         self.assertIn("Noise gate passed", md, "the initial domain's is not")
+        self.assertIn("two cores ≥ 1.7", initial_view(md),
+                      "the initial domain's gate names the host's cores")
+        self.assertNotIn("two cores at 1.7", dom_u_view(md),
+                         "the domU's does not: they are not gated there")
 
     def test_paired_ratio(self):
         x = {"ns_per_pte": 2.0, "ns_per_pte_samples": [2, 4, 6, 8, 10, 12]}
