@@ -14,6 +14,9 @@
 #   then            fail=panic, then (--then-kernel) a second domain with
 #                   selftest=none in the same dom0 boot: exit 0, ending
 #                   crash, then/ending poweroff, each console its own
+# Then, under strace, that the host side forks nothing while the domain
+# runs (quiet-wait), and that the count would see it if it did
+# (quiet-control).
 # By default the guest is build/pvbatch.elf.  --standin uses Debian's Linux
 # with a busybox initramfs running test/xl/standin-init instead, which obeys
 # the same words: it tests the harness without the guest.
@@ -56,7 +59,7 @@ else
 fi
 
 echo "KTAP version 1"
-echo "1..5"
+echo "1..7"
 failed=0
 n=0
 # check NAME WANT_RC WANT_ENDINGS WANT_CONSOLE TIMEOUT WORDS...
@@ -108,6 +111,46 @@ elif grep -q 'fail=panic' "$outdir/then/then/guest-console.log" ||
 else
 	echo "ok $n xl-then # $ending, then $then_ending"
 fi
+# While the domain runs, run-xl.sh forks nothing on the host: the
+# processes it starts (strace -f, execve only) must not grow from a 25 s
+# hang to a 40 s one.  Its control: a copy whose loop also sleeps 0.2 s
+# through sleep(1) must grow from 25 s to 30 s, or the count proves
+# nothing.
+# execs SCRIPT NAME TIMEOUT: execve calls of a fail=hang run.
+execs() {
+	strace -f --seccomp-bpf -e trace=execve -o "$outdir.$2.strace" \
+		"$1" --outdir "$outdir/$2" --timeout "$3" "${guest[@]}" -- \
+		"${prefix[@]}" fail=hang > "$outdir.$2.log" 2>&1
+	grep -c 'execve(' "$outdir.$2.strace"
+}
+# quiet NAME SCRIPT LONG WANT: runs of 25 and LONG s; WANT "flat" or "grows".
+quiet() {
+	local a b
+	n=$((n + 1))
+	a=$(execs "$2" "$1-25s" 25)
+	b=$(execs "$2" "$1-${3}s" "$3")
+	if { [ "$4" = flat ] && [ $((b - a)) -le 2 ]; } ||
+	   { [ "$4" = grows ] && [ $((b - a)) -ge 10 ]; }; then
+		echo "ok $n xl-$1 # $a processes in a 25 s run, $b in a $3 s one"
+	else
+		echo "not ok $n xl-$1 # $a processes in a 25 s run, $b in a $3 s one (want $4)"
+		failed=1
+	fi
+}
+quiet quiet-wait test/xl/run-xl.sh 40 flat
+noisy=build/xl/noisy-run-xl.sh
+# shellcheck disable=SC2016 # the $s are the script's, not ours
+sed 's/^\tif read -r -t 1 -u "\$follow" line; then$/\tsleep 0.2; if read -r -t 0.01 -u "$follow" line; then/' \
+	test/xl/run-xl.sh > "$noisy"
+chmod +x "$noisy"
+if cmp -s "$noisy" test/xl/run-xl.sh; then
+	n=$((n + 1))
+	echo "not ok $n xl-quiet-control # no 'read -t 1' line to replace"
+	failed=1
+else
+	quiet quiet-control "$noisy" 30 grows
+fi
+rm -f "$noisy"
 # run-xl.sh must not leave QEMU behind, even when it gives up.
 if pgrep -f "file:$top/$outdir/hang/serial.log" > /dev/null; then
 	echo "# QEMU of the hang run still running"
